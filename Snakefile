@@ -1,0 +1,37 @@
+"""Source separation and depthwise separable convolutions for computer audition.
+
+Reproduces and extends Mersy & Kuan (2021): songs -> segments -> stems -> mel spectrograms ->
+stacked tensors. See README.md.
+"""
+
+import sys
+from pathlib import Path
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: Path(workflow.basedir) / "config" / "config.yaml"
+
+
+validate(config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/dataset.smk"
+include: "workflow/rules/separate.smk"
+include: "workflow/rules/features.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        get_final_output(),
+
+
+rule tensors:
+    input:
+        get_tensor_paths(),

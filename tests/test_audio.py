@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+import soundfile as sf
+
+from sepconv.audio import auto_start, check_not_silent, cut_segment, load_song, to_stereo
+from sepconv.constants import segment_samples
+from sepconv.steps import StepError
+
+
+def test_segment_length_gives_paper_frames():
+    assert segment_samples(22_050) == 233_984
+    assert segment_samples(44_100) == 467_968
+    assert segment_samples(48_000) == round(233_984 * 48_000 / 22_050)
+
+
+def test_auto_start_finds_loudest_window(rng):
+    sr, n = 1000, 3000
+    audio = 0.01 * rng.standard_normal((10_000, 2)).astype(np.float32)
+    audio[6000:9000] *= 50
+    assert auto_start(audio, sr, n, step_s=0.5) == 6000
+    assert auto_start(audio[:2000], sr, n) == 0
+
+
+def test_cut_segment_too_short_is_an_error_unless_padded():
+    audio = np.ones((100, 2), np.float32)
+    with pytest.raises(StepError, match=r"song\.wav is too short.*segment\.pad"):
+        cut_segment(audio, 50, 80, path="song.wav", sr=10)
+    padded = cut_segment(audio, 50, 80, path="song.wav", sr=10, pad=True)
+    assert padded.shape == (80, 2) and padded[:50].all() and not padded[50:].any()
+
+
+def test_to_stereo():
+    mono = np.arange(4, dtype=np.float32)[:, None]
+    assert to_stereo(mono).shape == (4, 2)
+    with pytest.raises(StepError, match="3 channels"):
+        to_stereo(np.zeros((4, 3)), "x.wav")
+
+
+def test_silent_segment_is_an_error():
+    with pytest.raises(StepError, match="silent"):
+        check_not_silent(np.zeros((100, 2)), "quiet.wav")
+
+
+def test_load_song_errors_name_the_file(tmp_path, rng):
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(rng.bytes(2000))
+    with pytest.raises(StepError, match="cannot decode audio file .*junk.wav"):
+        load_song(str(junk))
+    nan = tmp_path / "nan.wav"
+    sf.write(nan, np.array([0.0, np.nan, 0.1], np.float32), 8000, subtype="FLOAT")
+    with pytest.raises(StepError, match="NaN"):
+        load_song(str(nan))

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from sepconv import STEMS
+from sepconv.separation import check_stems, separate_hpss, si_sdr
+
+SR = 44_100
+
+
+def energy(x):
+    return float(np.sum(np.square(x, dtype=np.float64)))
+
+
+@pytest.fixture(scope="module")
+def click_and_sine():
+    n = 4 * SR
+    t = np.arange(n) / SR
+    clicks = np.zeros(n)
+    for start in range(0, n, SR // 4):  # a click every 250 ms
+        clicks[start : start + 64] = np.hanning(64) * 0.8
+    sine = 0.3 * np.sin(2 * np.pi * 55.0 * t)
+    return clicks, sine
+
+
+def test_hpss_stems_sum_to_mixture(rng):
+    mixture = (0.1 * rng.standard_normal((3 * SR, 2))).astype(np.float32)
+    stems = separate_hpss(mixture, SR)
+    assert list(stems) == list(STEMS)
+    assert all(stems[s].shape == mixture.shape and stems[s].dtype == np.float32 for s in STEMS)
+    assert check_stems(stems, mixture, tolerance=1e-6) <= 1e-6
+
+
+def test_hpss_puts_clicks_in_drums_and_low_sine_in_bass(click_and_sine):
+    clicks, sine = click_and_sine
+    mixture = np.stack([clicks + sine] * 2, axis=1).astype(np.float32)
+    stems = separate_hpss(mixture, SR)
+
+    # correlation of each stem with each source: most of the click energy lands in drums,
+    # most of the sine's in bass
+    def share(stem, source):
+        est = stems[stem][:, 0].astype(np.float64)
+        return np.dot(est, source) / np.dot(source, source)
+
+    assert share("drums", clicks) > 0.7
+    assert share("bass", sine) > 0.8
+    assert share("bass", clicks) < 0.2
+    assert share("drums", sine) < 0.1
+
+
+def test_check_stems_refuses_stems_that_do_not_sum():
+    mixture = np.ones((10, 2), np.float32)
+    stems = {s: mixture / 4 for s in STEMS}
+    check_stems(stems, mixture)
+    stems["other"] = stems["other"] * 0
+    with pytest.raises(ValueError, match="do not sum"):
+        check_stems(stems, mixture)
+
+
+def test_si_sdr(rng):
+    ref = rng.standard_normal(1000)
+    assert si_sdr(3.0 * ref, ref) > 100  # scale-invariant
+    noisy = ref + 0.1 * rng.standard_normal(1000)
+    assert si_sdr(noisy, ref) == pytest.approx(20.0, abs=1.0)
+    assert np.isnan(si_sdr(ref, np.zeros(1000)))

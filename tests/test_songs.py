@@ -1,0 +1,74 @@
+import pytest
+
+from sepconv.songs import SheetError, check_genres, load_song_table, read_sheet
+
+
+def write_sheet(tmp_path, text, files=("a.wav", "b.wav", "c.wav", "d.wav")):
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+    path = tmp_path / "songs.tsv"
+    path.write_text(text)
+    return path
+
+
+GOOD = (
+    "song\tpath\tgenre\tstart\tartist\ns1\ta.wav\tx\t12.5\tA\ns2\tb.wav\tx\t\tB\n"
+    "s3\tc.wav\ty\t\t\ns4\td.wav\ty\t0\tA\n"
+)
+
+
+def test_read_good_sheet(tmp_path):
+    table = read_sheet(write_sheet(tmp_path, GOOD))
+    assert list(table["song"]) == ["s1", "s2", "s3", "s4"]
+    assert table["start"].iloc[0] == 12.5 and table["start"].isna().tolist() == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert table["path"].iloc[0] == str(tmp_path / "a.wav")  # relative to the sheet
+    assert not table["has_stems"].any()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("song\tgenre\ns1\tx\n", "lacks column.*path"),
+        ("song\tpath\tgenre\tlabel\ns1\ta.wav\tx\tq\n", "unknown column.*label"),
+        (
+            "song\tpath\tgenre\ns1\ta.wav\tx\ns1\tb.wav\tx\n",
+            "line 3: duplicate song id 's1'.*line 2",
+        ),
+        ("song\tpath\tgenre\nbad/id\ta.wav\tx\n", "line 2: song id 'bad/id' is not usable"),
+        (
+            "song\tpath\tgenre\ns1\tmissing.wav\tx\n",
+            "line 2: audio file .*missing.wav .*does not exist",
+        ),
+        ("song\tpath\tgenre\tstart\ns1\ta.wav\tx\tsoon\n", "line 2: start 'soon'"),
+        ("song\tpath\tgenre\tstart\ns1\ta.wav\tx\t-3\n", "line 2: start .* must be >= 0"),
+        ("song\tpath\tgenre\ns1\ta.wav\t\n", "line 2: song 's1' has no genre"),
+    ],
+)
+def test_bad_sheets_name_file_and_line(tmp_path, text, message):
+    path = write_sheet(tmp_path, text)
+    with pytest.raises(SheetError, match=message) as err:
+        read_sheet(path)
+    assert str(path) in str(err.value)
+
+
+def test_genre_with_one_song_is_an_error(tmp_path):
+    path = write_sheet(tmp_path, "song\tpath\tgenre\ns1\ta.wav\tx\ns2\tb.wav\tx\ns3\tc.wav\ty\n")
+    with pytest.raises(SheetError, match=r"too few: y \(1\)"):
+        check_genres(read_sheet(path))
+
+
+def test_synthetic_table():
+    table = load_song_table(
+        {
+            "source": "synthetic",
+            "synthetic": {"genres": {"house": 2, "techno": 3}, "songs_per_artist": 2},
+        }
+    )
+    assert list(table.index) == ["house-01", "house-02", "techno-01", "techno-02", "techno-03"]
+    assert table["has_stems"].all()
+    assert table.loc["techno-03", "path"] == "results/corpus/techno-03/mixture.wav"

@@ -1,0 +1,96 @@
+"""Snakemake itself, on a tiny synthetic corpus, up to the stacked tensors."""
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+from workflow_utils import TINY, run_snakemake
+
+pytestmark = pytest.mark.workflow
+SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02", "techno-03"]
+
+
+@pytest.fixture(scope="module")
+def tensors_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("tensors")
+    config = {**TINY, "separators": ["oracle", "hpss"]}
+    run_snakemake(workdir, "tensors", config=config)
+    return workdir
+
+
+def test_tensor_shapes_and_contents(tensors_run):
+    expected = {
+        ("none", "mix"): ["mixture"],
+        ("oracle", "novox"): ["bass+drums+other"],
+        ("hpss", "novox"): ["bass+drums+other"],
+        ("oracle", "stems3"): ["bass", "drums", "other"],
+        ("hpss", "stems3"): ["bass", "drums", "other"],
+        ("hpss", "stems4"): ["bass", "drums", "other", "vocals"],
+    }
+    for (separator, representation), channels in expected.items():
+        with np.load(tensors_run / f"results/tensors/{separator}/{representation}.npz") as npz:
+            X, y = npz["X"], npz["y"]
+            assert X.shape == (6, 128, 458, len(channels)) and X.dtype == np.float32
+            assert npz["channels"].tolist() == channels
+            assert npz["song"].tolist() == SONGS
+            assert npz["genres"].tolist() == ["house", "techno"]
+            assert y.tolist() == [0, 0, 0, 1, 1, 1]
+            assert np.all(np.isfinite(X))
+    assert not (tensors_run / "results/tensors/none/stems3.npz").exists()
+
+
+def test_stacked_channels_are_the_per_song_spectrograms(tensors_run):
+    with np.load(tensors_run / "results/tensors/hpss/stems3.npz") as npz:
+        X = npz["X"]
+    with np.load(tensors_run / "results/mels/techno-02.npz") as mels:
+        for c, stem in enumerate(["bass", "drums", "other"]):
+            np.testing.assert_array_equal(X[4, :, :, c], mels[f"hpss/{stem}"])
+        assert "mixture" in mels and "oracle/bass+drums+other" in mels
+
+
+def test_segments_and_stems(tensors_run):
+    for song in SONGS:
+        segment, sr = sf.read(tensors_run / f"results/segments/{song}.wav", dtype="float32")
+        assert sr == 44_100 and segment.shape == (467_968, 2)
+        info = json.loads((tensors_run / f"results/segments/{song}.json").read_text())
+        assert info["start_rule"] == "loudest window"
+        for separator in ("oracle", "hpss"):
+            stems = [
+                sf.read(
+                    tensors_run / f"results/stems/{separator}/{song}/{stem}.wav", dtype="float32"
+                )[0]
+                for stem in ("bass", "drums", "other", "vocals")
+            ]
+            np.testing.assert_allclose(sum(s.astype(np.float64) for s in stems), segment, atol=1e-5)
+
+
+def test_every_job_logged_and_benchmarked(tensors_run):
+    logs = list((tensors_run / "logs").rglob("*.log"))
+    benchmarks = list((tensors_run / "benchmarks").rglob("*.tsv"))
+    # per song: corpus, segment, 2 separators, mel; plus 7 tensors (mix once, 3 per separator)
+    assert len(logs) == len(benchmarks) == 6 * 5 + 7
+    assert all("done in" in log.read_text() for log in logs)
+
+
+def test_nothing_left_to_do(tensors_run):
+    proc = run_snakemake(
+        tensors_run, "tensors", "--dry-run", config={**TINY, "separators": ["oracle", "hpss"]}
+    )
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_oracle_needs_ground_truth_stems(tmp_path):
+    for name in ("a", "b", "c", "d"):
+        sf.write(tmp_path / f"{name}.wav", np.zeros((100, 2), np.float32), 44_100)
+    sheet = tmp_path / "songs.tsv"
+    sheet.write_text("song\tpath\tgenre\na\ta.wav\tx\nb\tb.wav\tx\nc\tc.wav\ty\nd\td.wav\ty\n")
+    proc = run_snakemake(
+        tmp_path / "run",
+        "tensors",
+        "--dry-run",
+        check=False,
+        config={"dataset": {"source": "sheet", "sheet": str(sheet)}, "separators": ["oracle"]},
+    )
+    assert proc.returncode != 0
+    assert "separator 'oracle' needs ground-truth stems" in proc.stderr + proc.stdout

@@ -1,0 +1,103 @@
+# The song table, wildcard constraints and input functions. No heavy imports here.
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from snakemake.exceptions import WorkflowError
+
+from sepconv import STEMS
+from sepconv.features import MIXTURE, channel_stems, needs_separator
+from sepconv.songs import SheetError, load_song_table
+
+# Software: `uv run snakemake` runs every rule in the locked uv environment; the same pins as a
+# conda environment serve `--software-deployment-method conda`.
+MAIN_ENV = "../../envs/main.yaml"
+
+try:
+    SONGS = load_song_table(config["dataset"])
+except SheetError as err:
+    raise WorkflowError(str(err)) from None
+
+validate(SONGS, Path(workflow.basedir) / "workflow" / "schemas" / "songs.schema.yaml")
+
+SEPARATORS = list(config["separators"])
+REPRESENTATIONS = dict(config["representations"])
+for _name, _channels in REPRESENTATIONS.items():
+    for _channel in _channels:
+        channel_stems(_channel)  # raises on an unknown stem
+
+if "oracle" in SEPARATORS and not SONGS["has_stems"].all():
+    raise WorkflowError(
+        "separator 'oracle' needs ground-truth stems, and this dataset has none "
+        f"(dataset.source: {config['dataset']['source']}); remove it from `separators`"
+    )
+
+
+wildcard_constraints:
+    song="|".join(map(re.escape, SONGS.index)),
+    stem="|".join(STEMS),
+    representation="|".join(map(re.escape, REPRESENTATIONS)),
+
+
+def separators_for(representation):
+    """`none` for a mixture-only representation, else every configured separator."""
+    return SEPARATORS if needs_separator(REPRESENTATIONS[representation]) else ["none"]
+
+
+def stem_channels():
+    """Every stem channel a mel file of a separator holds: each stem, then each sum used."""
+    channels = list(STEMS)
+    for representation_channels in REPRESENTATIONS.values():
+        for channel in representation_channels:
+            if channel != MIXTURE and channel not in channels:
+                channels.append(channel)
+    return channels
+
+
+def get_song_genre(wildcards):
+    return SONGS.loc[wildcards.song, "genre"]
+
+
+def get_song_artist(wildcards):
+    return SONGS.loc[wildcards.song, "artist"]
+
+
+def get_song_audio(wildcards):
+    """The song's full-length audio: the generated corpus file or the sheet's path."""
+    return SONGS.loc[wildcards.song, "path"]
+
+
+def get_segment_start(wildcards):
+    """Segment start in seconds from the song table, or 'auto'."""
+    start = SONGS.loc[wildcards.song, "start"]
+    return "auto" if pd.isna(start) else float(start)
+
+
+def get_representation_channels(wildcards):
+    return REPRESENTATIONS[wildcards.representation]
+
+
+def get_mel_audio(wildcards):
+    """The segment, and the stems of every configured separator, of one song."""
+    inputs = {"segment": rules.segment_song.output.segment.format(song=wildcards.song)}
+    for separator in SEPARATORS:
+        inputs[separator] = expand(
+            "results/stems/{separator}/{song}/{stem}.wav",
+            separator=separator,
+            song=wildcards.song,
+            stem=STEMS,
+        )
+    return inputs
+
+
+def get_tensor_paths():
+    return [
+        f"results/tensors/{separator}/{representation}.npz"
+        for representation in REPRESENTATIONS
+        for separator in separators_for(representation)
+    ]
+
+
+def get_final_output():
+    return get_tensor_paths()

@@ -1,0 +1,75 @@
+"""Atomic file writes and the project's file formats (audio, arrays, JSON).
+
+Every output is first written under a temporary name in its own directory and then renamed
+into place with :func:`os.replace`, which is atomic on POSIX file systems: an interrupted job
+never leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it to ``path`` on success.
+
+    The temporary name keeps the suffix of ``path`` (soundfile and NumPy choose the format by
+    suffix). On an exception the temporary file is removed and ``path`` is left untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_audio(path: str | os.PathLike, audio: np.ndarray, sr: int) -> None:
+    """Write ``audio`` of shape ``(n_samples,)`` or ``(n_samples, n_channels)`` as 32-bit float WAV.
+
+    Float samples keep separated stems summing to their mixture to within float32 rounding.
+    """
+    audio = np.asarray(audio, dtype=np.float32)
+    with atomic_path(path) as tmp:
+        sf.write(tmp, audio, int(sr), subtype="FLOAT", format="WAV")
+
+
+def read_audio(path: str | os.PathLike) -> tuple[np.ndarray, int]:
+    """Read an audio file as float32 of shape ``(n_samples, n_channels)`` and its rate in Hz."""
+    audio, sr = sf.read(path, dtype="float32", always_2d=True)
+    return audio, int(sr)
+
+
+def write_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Write arrays to an uncompressed ``.npz`` file atomically."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+
+def write_json(path: str | os.PathLike, obj: object) -> None:
+    """Write ``obj`` as indented JSON (keys in insertion order) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2) + "\n")
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write a text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)

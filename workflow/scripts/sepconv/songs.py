@@ -1,0 +1,144 @@
+"""The song table: one row per labelled song, from the synthetic corpus or a sample sheet.
+
+Columns: ``song`` (id, usable as a file name), ``genre``, ``artist`` (may be empty),
+``path`` (the audio file; for the synthetic corpus, where the workflow writes it),
+``start`` (segment start in seconds; empty = automatic) and ``has_stems`` (ground-truth stems
+exist, so the ``oracle`` separator can be used).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .synth import corpus_table
+
+COLUMNS = ["song", "genre", "artist", "path", "start", "has_stems"]
+SHEET_REQUIRED = ["song", "path", "genre"]
+SHEET_OPTIONAL = ["start", "artist"]
+SONG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CORPUS_DIR = "results/corpus"
+
+
+class SheetError(ValueError):
+    """A problem with the sample sheet, naming the file and row."""
+
+
+def synthetic_table(synthetic: dict) -> pd.DataFrame:
+    """The song table of the embedded corpus (config ``dataset.synthetic``)."""
+    table = corpus_table(synthetic["genres"], synthetic["songs_per_artist"])
+    table["path"] = [f"{CORPUS_DIR}/{song}/mixture.wav" for song in table["song"]]
+    table["start"] = float("nan")
+    table["has_stems"] = True
+    return table[COLUMNS]
+
+
+def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
+    """Read and check a tab-separated sample sheet.
+
+    Required columns: ``song``, ``path``, ``genre``; optional: ``start`` (seconds), ``artist``.
+    Relative audio paths are taken relative to the sheet's directory. Raises
+    :class:`SheetError` naming the sheet and the 1-based line of the first problem.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SheetError(f"sample sheet {path} does not exist")
+    try:
+        sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment="#")
+    except Exception as err:
+        raise SheetError(f"sample sheet {path} cannot be read as TSV: {err}") from None
+    sheet.columns = [c.strip() for c in sheet.columns]
+    missing = [c for c in SHEET_REQUIRED if c not in sheet.columns]
+    if missing:
+        raise SheetError(
+            f"sample sheet {path} lacks column(s) {', '.join(missing)}; "
+            f"it needs {', '.join(SHEET_REQUIRED)} (optional: "
+            f"{', '.join(SHEET_OPTIONAL)}), tab-separated, with a header line"
+        )
+    unknown = [c for c in sheet.columns if c not in SHEET_REQUIRED + SHEET_OPTIONAL]
+    if unknown:
+        raise SheetError(f"sample sheet {path} has unknown column(s) {', '.join(unknown)}")
+    sheet = sheet.apply(lambda col: col.str.strip())
+    if len(sheet) == 0:
+        raise SheetError(f"sample sheet {path} lists no songs")
+
+    def where(i: int) -> str:
+        return f"sample sheet {path}, line {i + 2}"
+
+    seen: dict[str, int] = {}
+    starts = []
+    for i, row in sheet.iterrows():
+        song = row["song"]
+        if not SONG_ID.match(song):
+            raise SheetError(
+                f"{where(i)}: song id {song!r} is not usable as a file name "
+                "(letters, digits, '.', '_', '-'; not starting with '.' or '-')"
+            )
+        if song in seen:
+            raise SheetError(
+                f"{where(i)}: duplicate song id {song!r} (first on line {seen[song] + 2})"
+            )
+        seen[song] = i
+        if not row["genre"]:
+            raise SheetError(f"{where(i)}: song {song!r} has no genre")
+        if not row["path"]:
+            raise SheetError(f"{where(i)}: song {song!r} has no path")
+        start = row.get("start", "")
+        if start:
+            try:
+                value = float(start)
+            except ValueError:
+                raise SheetError(
+                    f"{where(i)}: start {start!r} of song {song!r} is not a number of seconds"
+                ) from None
+            if not value >= 0:
+                raise SheetError(f"{where(i)}: start of song {song!r} must be >= 0 seconds")
+            starts.append(value)
+        else:
+            starts.append(float("nan"))
+        audio = Path(row["path"])
+        if not audio.is_absolute():
+            audio = path.parent / audio
+        if check_files and not audio.is_file():
+            raise SheetError(f"{where(i)}: audio file {audio} of song {song!r} does not exist")
+        sheet.loc[i, "path"] = str(audio)
+
+    table = pd.DataFrame(
+        {
+            "song": sheet["song"],
+            "genre": sheet["genre"],
+            "artist": sheet["artist"] if "artist" in sheet.columns else "",
+            "path": sheet["path"],
+            "start": starts,
+            "has_stems": False,
+        }
+    )
+    return table[COLUMNS]
+
+
+def check_genres(table: pd.DataFrame, minimum: int = 2, source: str = "the song table") -> None:
+    """Raise :class:`SheetError` if a genre has fewer than ``minimum`` songs."""
+    counts = table["genre"].value_counts()
+    small = counts[counts < minimum]
+    if len(small):
+        listed = ", ".join(f"{g} ({n})" for g, n in small.items())
+        raise SheetError(
+            f"{source}: every genre needs at least {minimum} songs for a "
+            f"stratified split; too few: {listed}"
+        )
+
+
+def load_song_table(dataset: dict) -> pd.DataFrame:
+    """The song table for config ``dataset``, indexed and sorted by song id."""
+    if dataset["source"] == "synthetic":
+        table = synthetic_table(dataset["synthetic"])
+        source = "dataset.synthetic.genres"
+    else:
+        if not dataset.get("sheet"):
+            raise SheetError("dataset.source is 'sheet' but dataset.sheet names no file")
+        table = read_sheet(dataset["sheet"])
+        source = f"sample sheet {dataset['sheet']}"
+    check_genres(table, source=source)
+    return table.set_index("song", drop=False).sort_index()

@@ -1,0 +1,65 @@
+"""What every step script shares: its log file and how a failure is reported.
+
+A step script is thin::
+
+    from sepconv.steps import run_step
+
+    def main(snakemake, log):
+        ...
+
+    run_step(snakemake, main)
+
+:func:`run_step` sends Python logging and warnings to the rule's ``log:`` file, times the
+step, and on failure writes the traceback to the log and raises a :class:`StepError`
+whose one-line message Snakemake shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+
+
+class StepError(RuntimeError):
+    """A failure with a message meant for the user (names the file, song or key)."""
+
+
+def _log_path(snakemake) -> str | None:
+    logs = list(getattr(snakemake, "log", []) or [])
+    return str(logs[0]) if logs else None
+
+
+def get_logger(path: str | None, name: str = "sepconv") -> logging.Logger:
+    """Configure the root logger to write to ``path`` (and stderr when there is no path)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, mode="w") if path else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    return logging.getLogger(name)
+
+
+def run_step(snakemake, main: Callable) -> None:
+    """Run ``main(snakemake, log)`` with logging to the rule's log file."""
+    log = get_logger(_log_path(snakemake), f"sepconv.{snakemake.rule}")
+    wildcards = dict(snakemake.wildcards.items()) if snakemake.wildcards else {}
+    log.info("rule %s %s, %d thread(s)", snakemake.rule, wildcards, snakemake.threads)
+    start = time.perf_counter()
+    from threadpoolctl import threadpool_limits
+
+    try:
+        # native thread pools (BLAS, OpenMP) use the rule's threads, not every core
+        with threadpool_limits(limits=max(1, int(snakemake.threads))):
+            main(snakemake, log)
+    except StepError as err:
+        log.error("%s", err)
+        raise SystemExit(f"Error in rule {snakemake.rule} {wildcards}: {err}") from None
+    except Exception:
+        log.exception("step failed")
+        raise
+    log.info("done in %.2f s", time.perf_counter() - start)
