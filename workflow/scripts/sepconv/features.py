@@ -55,21 +55,32 @@ def needs_separator(channels: list[str]) -> bool:
     return any(c != MIXTURE for c in channels)
 
 
-def log_mel(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.ndarray:
-    """Log-power mel spectrogram, dB re 1.0, of shape ``(n_mels, n_frames)``, float32.
+def analysis_signal(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.ndarray:
+    """Mono float32 signal at the analysis rate, exactly ``params.n_samples`` long.
 
     ``audio`` is ``(n_samples,)`` or ``(n_samples, n_channels)`` at ``sr`` Hz; channels are
-    averaged to mono, the signal is resampled to ``params.sample_rate`` and trimmed or
-    zero-padded to exactly ``params.n_samples``, so the frame count is ``params.n_frames``.
-    The reference is absolute (1.0, not each spectrogram's maximum), so a quiet stem stays
-    quiet relative to a loud one; powers below ``amin`` are floored (-100 dB by default).
+    averaged, the signal is resampled (soxr) and trimmed or zero-padded at its end.
     """
     import librosa
 
     params = params or MelParams()
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     mono = resample(mono.astype(np.float32), sr, params.sample_rate)
-    mono = librosa.util.fix_length(mono, size=params.n_samples)
+    return librosa.util.fix_length(mono, size=params.n_samples)
+
+
+def log_mel(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.ndarray:
+    """Log-power mel spectrogram, dB re 1.0, of shape ``(n_mels, n_frames)``, float32.
+
+    ``audio`` is brought to the analysis rate by :func:`analysis_signal` (a no-op for a mono
+    signal already at that rate and length), so the frame count is ``params.n_frames``.
+    The reference is absolute (1.0, not each spectrogram's maximum), so a quiet stem stays
+    quiet relative to a loud one; powers below ``amin`` are floored (-100 dB by default).
+    """
+    import librosa
+
+    params = params or MelParams()
+    mono = analysis_signal(audio, sr, params)
     power = librosa.feature.melspectrogram(
         y=mono,
         sr=params.sample_rate,
