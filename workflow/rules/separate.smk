@@ -5,7 +5,7 @@ rule separate_oracle:
     input:
         segment=rules.segment_song.output.segment,
         info=rules.segment_song.output.info,
-        stems=expand("results/corpus/{{song}}/{stem}.wav", stem=STEMS),
+        stems=rules.synthesize_song.output.stems,
     output:
         stems=expand("results/stems/oracle/{{song}}/{stem}.wav", stem=STEMS),
     log:
