@@ -1,7 +1,7 @@
 """Source separation and depthwise separable convolutions for computer audition.
 
 Reproduces and extends Mersy & Kuan (2021): songs -> segments -> stems -> mel spectrograms ->
-stacked tensors. See README.md.
+stacked tensors -> per-seed splits -> per-model, per-seed training runs. See README.md.
 """
 
 import sys
@@ -24,6 +24,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/dataset.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/features.smk"
+include: "workflow/rules/train.smk"
 
 
 rule all:
@@ -35,3 +36,8 @@ rule all:
 rule tensors:
     input:
         get_tensor_paths(),
+
+
+rule runs:
+    input:
+        get_run_paths(),

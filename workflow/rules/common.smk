@@ -9,6 +9,7 @@ from snakemake.exceptions import WorkflowError
 from sepconv import STEMS
 from sepconv.features import MIXTURE, channel_stems, needs_separator
 from sepconv.songs import SheetError, load_song_table
+from sepconv.splits import SplitError, check_splittable
 
 # Software: `uv run snakemake` runs every rule in the locked uv environment; the same pins as a
 # conda environment serve `--software-deployment-method conda`.
@@ -101,3 +102,58 @@ def get_tensor_paths():
 
 def get_final_output():
     return get_tensor_paths()
+
+
+MODELS = {
+    name: dict(entry) for name, entry in config["models"].items() if entry["enabled"]
+}
+SEEDS = list(range(1, config["trials"] + 1))
+for _name, _entry in config["models"].items():
+    if _entry["representation"] not in REPRESENTATIONS:
+        raise WorkflowError(
+            f"models.{_name}.representation: {_entry['representation']!r} is not one of "
+            f"`representations` ({', '.join(REPRESENTATIONS)})"
+        )
+if not MODELS:
+    raise WorkflowError("models: every model has `enabled: false`; enable at least one")
+if config["baseline"] not in config["models"]:
+    raise WorkflowError(
+        f"baseline: {config['baseline']!r} is not one of `models` ({', '.join(config['models'])})"
+    )
+try:
+    check_splittable(SONGS.reset_index(drop=True))
+except SplitError as err:
+    raise WorkflowError(f"dataset: {err}") from None
+
+
+wildcard_constraints:
+    model="|".join(map(re.escape, MODELS)),
+    seed=r"[1-9]\d*",
+
+
+def get_model_params(wildcards):
+    """A model's entry as training needs it: `epochs` resolved, `enabled` left out (so that
+    switching a model off and on again does not retrain it)."""
+    entry = {k: v for k, v in MODELS[wildcards.model].items() if k != "enabled"}
+    if entry.get("epochs") is None:
+        entry["epochs"] = config["epochs"]
+    return entry
+
+
+def get_model_tensor(wildcards):
+    representation = MODELS[wildcards.model]["representation"]
+    if wildcards.separator not in separators_for(representation):
+        raise WorkflowError(
+            f"model {wildcards.model} ({representation}) is trained on separator(s) "
+            f"{', '.join(separators_for(representation))}, not {wildcards.separator}"
+        )
+    return f"results/tensors/{wildcards.separator}/{representation}.npz"
+
+
+def get_run_paths():
+    return [
+        f"results/runs/{separator}/{model}/seed{seed}.json"
+        for model, entry in MODELS.items()
+        for separator in separators_for(entry["representation"])
+        for seed in SEEDS
+    ]

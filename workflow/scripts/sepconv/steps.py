@@ -17,6 +17,7 @@ whose one-line message Snakemake shows.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -44,9 +45,24 @@ def get_logger(path: str | None, name: str = "sepconv") -> logging.Logger:
     return logging.getLogger(name)
 
 
+def _native_stderr_to(path: str) -> None:
+    """Send what native libraries write to file descriptor 2 (TensorFlow's C++ logging, for
+    instance) to the log file; Python's ``sys.stderr`` keeps the terminal, so the one-line
+    error of a failed step still shows there."""
+    sys.stderr.flush()
+    terminal = os.dup(2)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1)
+
+
 def run_step(snakemake, main: Callable) -> None:
     """Run ``main(snakemake, log)`` with logging to the rule's log file."""
-    log = get_logger(_log_path(snakemake), f"sepconv.{snakemake.rule}")
+    path = _log_path(snakemake)
+    log = get_logger(path, f"sepconv.{snakemake.rule}")
+    if path:
+        _native_stderr_to(path)
     wildcards = dict(snakemake.wildcards.items()) if snakemake.wildcards else {}
     log.info("rule %s %s, %d thread(s)", snakemake.rule, wildcards, snakemake.threads)
     start = time.perf_counter()

@@ -1,0 +1,83 @@
+"""Training: learns an easy task, is deterministic, normalises with training songs only."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sepconv import backend
+
+backend.configure(threads=2)
+
+from sepconv.models import ModelSpec  # noqa: E402
+from sepconv.train import (  # noqa: E402
+    SELECTIONS,
+    TrainingError,
+    channel_stats,
+    class_weights,
+    split_indices,
+    train_run,
+)
+
+SPEC = ModelSpec(
+    representation="stems3", filters=(4, 8), pool=(2, 2), learning_rate=0.01, batch_size=8, epochs=6
+)
+
+
+def easy_task(n_per_class=16, shape=(16, 24, 3), seed=0):
+    """Two genres told apart by where their energy sits: low mel bins or high ones."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(2 * n_per_class, *shape)).astype(np.float32)
+    y = np.repeat([0, 1], n_per_class)
+    X[y == 0, : shape[0] // 2] += 2.0
+    X[y == 1, shape[0] // 2 :] += 2.0
+    songs = np.array([f"song{i:02d}" for i in range(len(y))])
+    genres = np.where(y == 0, "low", "high")
+    split = pd.DataFrame({"song": songs, "genre": genres})
+    split["subset"] = np.where(np.arange(len(y)) % n_per_class < 4, "test", "train")
+    return X, y, songs, split
+
+
+def test_learns_an_easy_task_well_above_chance():
+    X, y, songs, split = easy_task()
+    result = train_run(X, y, songs, split, SPEC, seed=1, n_classes=2)
+    assert result["n_train"] == 24 and result["n_test"] == 8
+    assert set(result["selections"]) == set(SELECTIONS)
+    last = result["selections"]["last_epoch"]
+    assert last["epoch"] == 6
+    assert last["accuracy"] >= 0.875 and last["f1_macro"] >= 0.85
+    assert np.array(last["confusion"]).sum() == 8
+    best = result["selections"]["min_test_loss"]
+    assert best["test_loss"] == min(result["history"]["test_loss"])
+    assert len(result["history"]["loss"]) == 6
+
+
+def test_same_seed_gives_identical_metrics():
+    X, y, songs, split = easy_task()
+    runs = [train_run(X, y, songs, split, SPEC, seed=5, n_classes=2) for _ in range(2)]
+    for key in ("history", "selections", "channel_mean", "params"):
+        assert runs[0][key] == runs[1][key]
+
+
+def test_normalisation_statistics_come_from_training_songs_only():
+    X, y, songs, split = easy_task()
+    test = (split["subset"] == "test").to_numpy()
+    X[test] += 1000.0  # would move the statistics if test songs were used
+    train_idx, test_idx = split_indices(songs, split)
+    assert not set(train_idx) & set(test_idx) and len(train_idx) + len(test_idx) == len(y)
+    mean, std = channel_stats(X[train_idx])
+    np.testing.assert_allclose(mean, X[~test].mean(axis=(0, 1, 2)), rtol=1e-5)
+    result = train_run(X, y, songs, split, SPEC.__class__(**{**SPEC.__dict__, "epochs": 1}), 1, 2)
+    np.testing.assert_allclose(result["channel_mean"], mean, rtol=1e-6)
+    assert max(abs(m) for m in result["channel_mean"]) < 10
+
+
+def test_class_weights_are_balanced_from_the_training_split():
+    weights = class_weights(np.array([0, 0, 0, 1]))
+    assert weights == pytest.approx({0: 4 / 6, 1: 2.0})
+
+
+def test_a_split_of_other_songs_is_an_error():
+    X, y, songs, split = easy_task()
+    split.loc[0, "song"] = "elsewhere"
+    with pytest.raises(TrainingError, match="different songs"):
+        split_indices(songs, split)

@@ -1,0 +1,46 @@
+# Per-seed splits of the songs (shared by every model and separator), then one training run per
+# (separator, model, seed).
+
+
+rule split_songs:
+    output:
+        tsv="results/splits/seed{seed}.tsv",
+    log:
+        "logs/splits/seed{seed}.log",
+    benchmark:
+        "benchmarks/splits/seed{seed}.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        songs=list(SONGS.index),
+        genres=list(SONGS["genre"]),
+        artists=list(SONGS["artist"].fillna("")),
+        test_size=config["test_size"],
+    script:
+        "../scripts/split_songs.py"
+
+
+rule train_model:
+    input:
+        tensor=get_model_tensor,
+        split=rules.split_songs.output.tsv,
+    output:
+        json="results/runs/{separator}/{model}/seed{seed}.json",
+    log:
+        "logs/runs/{separator}/{model}/seed{seed}.log",
+    benchmark:
+        "benchmarks/runs/{separator}/{model}/seed{seed}.tsv"
+    wildcard_constraints:
+        separator="|".join(["none", *SEPARATORS]),
+    conda:
+        MAIN_ENV
+    threads: 1
+    resources:
+        gpu=1,
+        mem_mb=4000,
+        runtime=30,
+    params:
+        model=get_model_params,
+    script:
+        "../scripts/train_model.py"

@@ -1,0 +1,138 @@
+"""The paper's small CNNs, in Keras 3 only (no backend-specific code).
+
+Two blocks of [conv -> batch norm -> activation -> max-pool], dropout, a dense softmax layer.
+The convolution is ``standard`` (``Conv2D``: one 3-D filter across all channels) or
+``separable`` (``SeparableConv2D``: one 2-D filter per channel, then a 1x1 pointwise mix).
+Conv and dense kernels carry L1 + L2 penalties; convolutions have no bias (batch norm follows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import keras
+
+CONVS = ("standard", "separable")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model of config ``models:``: a representation, a convolution and hyper-parameters."""
+
+    representation: str
+    conv: str = "standard"
+    filters: tuple[int, ...] = (16, 32)
+    kernel: tuple[int, int] = (3, 3)
+    pool: tuple[int, int] = (4, 4)
+    activation: str = "relu"
+    l1: float = 1e-5
+    l2: float = 1e-4
+    dropout: float = 0.5
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    batch_size: int = 16
+    epochs: int = 6
+
+    @classmethod
+    def from_config(cls, entry: dict, default_epochs: int | None = None) -> ModelSpec:
+        """Build from a ``models:`` entry; ``epochs: null`` takes ``default_epochs``."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in entry.items() if k in names and v is not None}
+        for key in ("filters", "kernel", "pool"):
+            if key in values:
+                values[key] = tuple(int(v) for v in values[key])
+        if "epochs" not in values and default_epochs is not None:
+            values["epochs"] = int(default_epochs)
+        if values.get("conv", "standard") not in CONVS:
+            raise ValueError(f"conv must be one of {CONVS}, got {values['conv']!r}")
+        return cls(**values)
+
+
+def _regularizer(spec: ModelSpec):
+    return keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
+
+
+def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0, name=None):
+    """A bias-free ``standard`` or ``separable`` 2-D convolution with L1+L2 kernel penalties."""
+    reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    if conv == "standard":
+        return keras.layers.Conv2D(
+            filters, kernel, padding="same", use_bias=False, kernel_regularizer=reg, name=name
+        )
+    if conv == "separable":
+        return keras.layers.SeparableConv2D(
+            filters,
+            kernel,
+            padding="same",
+            use_bias=False,
+            depthwise_regularizer=reg,
+            pointwise_regularizer=reg,
+            name=name,
+        )
+    raise ValueError(f"conv must be one of {CONVS}, got {conv!r}")
+
+
+def build_model(input_shape: tuple[int, int, int], n_classes: int, spec: ModelSpec):
+    """The CNN for inputs of ``input_shape`` (n_mels, n_frames, channels), uncompiled."""
+    inputs = keras.Input(shape=tuple(input_shape), name="spectrograms")
+    x = inputs
+    for i, filters in enumerate(spec.filters, start=1):
+        x = conv_layer(spec.conv, filters, spec.kernel, spec.l1, spec.l2, name=f"conv{i}")(x)
+        x = keras.layers.BatchNormalization(name=f"bn{i}")(x)
+        x = keras.layers.Activation(spec.activation, name=f"act{i}")(x)
+        x = keras.layers.MaxPooling2D(spec.pool, padding="same", name=f"pool{i}")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Dropout(spec.dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(
+        n_classes, activation="softmax", kernel_regularizer=_regularizer(spec), name="genre"
+    )(x)
+    return keras.Model(inputs, outputs, name=f"{spec.conv}_cnn")
+
+
+def compile_model(model, spec: ModelSpec) -> None:
+    optimizer = keras.optimizers.get(
+        {"class_name": spec.optimizer, "config": {"learning_rate": spec.learning_rate}}
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+    )
+
+
+def forward_flops(model) -> int:
+    """Floating-point operations of one forward pass of one sample, counted from the layers.
+
+    A multiply-add counts 2. Convolutions and the dense layer dominate; batch norm
+    (inference: scale and shift, 2 per element), activations and pooling (1 per input
+    element) are included for completeness.
+    """
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        in_shape = tuple(layer.input.shape)
+        out_shape = tuple(layer.output.shape)
+        in_elems, out_elems = _prod(in_shape[1:]), _prod(out_shape[1:])
+        if isinstance(layer, keras.layers.SeparableConv2D):
+            kh, kw = layer.kernel_size
+            h, w, c_in = out_shape[1], out_shape[2], in_shape[-1]
+            total += 2 * h * w * kh * kw * c_in  # depthwise
+            total += 2 * h * w * c_in * layer.filters  # pointwise
+        elif isinstance(layer, keras.layers.Conv2D):
+            kh, kw = layer.kernel_size
+            total += 2 * out_elems * kh * kw * in_shape[-1]
+        elif isinstance(layer, keras.layers.Dense):
+            total += 2 * in_elems * layer.units
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            total += 2 * out_elems
+        elif isinstance(layer, keras.layers.Activation | keras.layers.MaxPooling2D):
+            total += in_elems
+    return int(total)
+
+
+def _prod(shape) -> int:
+    out = 1
+    for dim in shape:
+        out *= int(dim)
+    return out
