@@ -46,7 +46,7 @@ def test_forward_flops_counts_convolutions_and_dense():
 
 def test_spec_from_config_resolves_epochs_and_rejects_unknown_conv():
     spec = ModelSpec.from_config({"representation": "mix", "epochs": None}, default_epochs=6)
-    assert spec.epochs == 6 and spec.filters == (16, 32)
+    assert spec.epochs == 6 and spec.filters == (8, 16)
     with pytest.raises(ValueError, match="conv must be one of"):
         ModelSpec.from_config({"representation": "mix", "conv": "dilated"})
     assert keras.backend.backend() == "tensorflow"

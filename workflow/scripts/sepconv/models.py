@@ -21,7 +21,7 @@ class ModelSpec:
 
     representation: str
     conv: str = "standard"
-    filters: tuple[int, ...] = (16, 32)
+    filters: tuple[int, ...] = (8, 16)
     kernel: tuple[int, int] = (3, 3)
     pool: tuple[int, int] = (4, 4)
     activation: str = "relu"
@@ -30,7 +30,7 @@ class ModelSpec:
     dropout: float = 0.5
     optimizer: str = "adam"
     learning_rate: float = 1e-3
-    batch_size: int = 16
+    batch_size: int = 8
     epochs: int = 6
 
     @classmethod

@@ -93,13 +93,21 @@ class _TestPredictions(keras.callbacks.Callback):
 
 
 class _EpochLog(keras.callbacks.Callback):
+    """Times every epoch, and logs its losses and accuracies when given a logger."""
+
     def __init__(self, log, epochs):
         super().__init__()
         self.log = log
         self.epochs = epochs
+        self.times: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
+        self.times.append(time.perf_counter() - self.start)
+        if self.log is None:
+            return
         logs = logs or {}
         self.log.info(
             "epoch %d/%d: loss %.4f acc %.3f | test loss %.4f acc %.3f | %.1f s",
@@ -109,7 +117,7 @@ class _EpochLog(keras.callbacks.Callback):
             logs.get("accuracy", float("nan")),
             logs.get("val_loss", float("nan")),
             logs.get("val_accuracy", float("nan")),
-            time.perf_counter() - self.start,
+            self.times[-1],
         )
 
 
@@ -139,7 +147,8 @@ def train_run(
     model = build_model(X.shape[1:], n_classes, spec)
     compile_model(model, spec)
     predictions = _TestPredictions(X_test, spec.batch_size)
-    callbacks = [predictions]
+    epochs = _EpochLog(log, spec.epochs)
+    callbacks = [predictions, epochs]
     if log is not None:
         log.info(
             "%d training / %d test songs, input %s, %d parameters, class weights %s",
@@ -149,7 +158,6 @@ def train_run(
             model.count_params(),
             {k: round(v, 3) for k, v in weights.items()},
         )
-        callbacks.append(_EpochLog(log, spec.epochs))
     start = time.perf_counter()
     history = model.fit(
         X_train,
@@ -195,4 +203,5 @@ def train_run(
         "params": int(model.count_params()),
         "forward_flops": forward_flops(model),
         "train_time_s": train_time,
+        "epoch_times_s": epochs.times,
     }

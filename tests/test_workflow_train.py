@@ -1,0 +1,101 @@
+"""Snakemake itself, on a tiny synthetic corpus, through the splits and training runs."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from workflow_utils import TINY, run_snakemake
+
+pytestmark = pytest.mark.workflow
+MODELS = ["mix-conv", "novox-conv", "stems3-conv", "stems3-sepconv"]
+SMALL = {"filters": [4, 8], "batch_size": 2}
+CONFIG = {
+    **TINY,
+    "separators": ["hpss"],
+    "trials": 2,
+    "epochs": 1,
+    "models": {name: SMALL for name in MODELS},
+}
+
+
+def planned_jobs(proc) -> dict[str, int]:
+    """Rule -> job count from the 'Job stats' table of a dry run."""
+    text = proc.stdout + proc.stderr
+    table = text.split("Job stats:")[1].split("total")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+
+
+@pytest.fixture(scope="module")
+def runs_dir(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("runs")
+    run_snakemake(workdir, "runs", config=CONFIG)
+    return workdir
+
+
+def test_one_run_per_model_and_seed(runs_dir):
+    runs = sorted(
+        p.relative_to(runs_dir / "results/runs").as_posix() for p in runs_dir.rglob("seed*.json")
+    )
+    expected = sorted(
+        f"{'none' if model == 'mix-conv' else 'hpss'}/{model}/seed{seed}.json"
+        for model in MODELS
+        for seed in (1, 2)
+    )
+    assert runs == expected
+
+
+def test_run_records(runs_dir):
+    run = json.loads((runs_dir / "results/runs/hpss/stems3-sepconv/seed2.json").read_text())
+    assert (run["separator"], run["model"], run["seed"]) == ("hpss", "stems3-sepconv", 2)
+    assert run["channels"] == ["bass", "drums", "other"]
+    assert run["hyperparameters"]["conv"] == "separable"
+    assert run["hyperparameters"]["epochs"] == 1 and "enabled" not in run["hyperparameters"]
+    assert run["history"]["epoch"] == [1] and len(run["history"]["test_accuracy"]) == 1
+    for name in ("min_test_loss", "last_epoch"):
+        selection = run["selections"][name]
+        assert selection["rule"] and selection["epoch"] == 1
+        assert 0 <= selection["accuracy"] <= 1 and 0 <= selection["f1_macro"] <= 1
+        assert len(selection["confusion"]) == 2
+    assert run["params"] > 0 and run["wall_time_s"] > 0
+    assert run["backend"] == "tensorflow" and run["device"] == "cpu"
+    assert {"keras", "tensorflow", "numpy"} <= set(run["versions"])
+    log = (runs_dir / "logs/runs/hpss/stems3-sepconv/seed2.log").read_text()
+    assert "no GPU visible to this job: training on CPU" in log
+
+
+def test_every_model_uses_the_seed_split(runs_dir):
+    for seed in (1, 2):
+        split = pd.read_csv(runs_dir / f"results/splits/seed{seed}.tsv", sep="\t")
+        assert list(split.columns) == ["song", "genre", "subset"]
+        test_songs = sorted(split.loc[split["subset"] == "test", "song"])
+        for path in runs_dir.glob(f"results/runs/*/*/seed{seed}.json"):
+            assert sorted(json.loads(path.read_text())["test_songs"]) == test_songs
+
+
+def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
+    config = {**CONFIG, "models": {**CONFIG["models"], "stems3-sepconv": {**SMALL, "l2": 0.01}}}
+    proc = run_snakemake(runs_dir, "runs", "--dry-run", config=config)
+    assert planned_jobs(proc) == {"train_model": 2, "runs": 1}
+    outputs = re.findall(r"^\s*output: (\S+)", proc.stdout, re.MULTILINE)
+    assert sorted(outputs) == [f"results/runs/hpss/stems3-sepconv/seed{s}.json" for s in (1, 2)]
+
+
+def test_more_trials_add_only_the_new_seeds(runs_dir):
+    proc = run_snakemake(runs_dir, "runs", "--dry-run", config={**CONFIG, "trials": 3})
+    assert planned_jobs(proc) == {"split_songs": 1, "train_model": 4, "runs": 1}
+
+
+def test_a_disabled_model_is_not_trained(runs_dir):
+    models = {**CONFIG["models"], "mix-conv": {**SMALL, "enabled": False}}
+    proc = run_snakemake(runs_dir, "runs", "--dry-run", config={**CONFIG, "models": models})
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_unknown_representation_and_baseline_are_errors(tmp_path):
+    bad_model = {**CONFIG, "models": {"x": {"representation": "stems9"}}}
+    proc = run_snakemake(tmp_path, "runs", "--dry-run", config=bad_model, check=False)
+    assert proc.returncode != 0
+    assert "models.x.representation: 'stems9' is not one of `representations`" in proc.stdout
+    proc = run_snakemake(tmp_path, "runs", "-n", config={**CONFIG, "baseline": "y"}, check=False)
+    assert proc.returncode != 0 and "baseline: 'y' is not one of `models`" in proc.stdout

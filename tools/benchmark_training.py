@@ -1,0 +1,120 @@
+"""Benchmark training: each model for one seed, with wall time and achieved/peak FLOP/s.
+
+    uv run snakemake --cores all tensors        # the stacked tensors, once
+    uv run python tools/benchmark_training.py   # then this, on the same results/
+
+Per model it prints the wall time of the run (model build, training, test predictions), the
+median time of an epoch after the first (which also traces and compiles), training samples
+per second, and the ratio of achieved FLOP/s to the machine's measured single-precision
+matrix-multiply peak on the same threads. FLOPs are counted from the model's layers
+(:func:`sepconv.models.forward_flops`); a training step is counted as 3 forward passes
+(forward, and backward through activations and weights), an evaluated test song as 1 for
+Keras's test loss plus 1 for the predictions kept per epoch. The peak is the median of
+several 2048 x 2048 float32 matrix products through the same Keras backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow" / "scripts"))
+
+from sepconv import backend  # noqa: E402
+
+
+def matmul_peak(keras, n: int = 2048, repeats: int = 7) -> float:
+    """Median single-precision FLOP/s of an n x n matrix product on the configured backend."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = keras.ops.convert_to_tensor(rng.standard_normal((n, n), dtype=np.float32))
+    b = keras.ops.convert_to_tensor(rng.standard_normal((n, n), dtype=np.float32))
+    keras.ops.convert_to_numpy(keras.ops.matmul(a, b))  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        keras.ops.convert_to_numpy(keras.ops.matmul(a, b))
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", default="results", help="the workflow's results directory")
+    parser.add_argument("--configfile", action="append", default=[], help="overlay(s)")
+    parser.add_argument("--separator", default=None, help="default: the first configured")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=None, help="default: the config's")
+    parser.add_argument("--models", nargs="*", default=None, help="default: every enabled model")
+    args = parser.parse_args(argv)
+
+    runtime = backend.configure(threads=args.threads)
+    import keras
+    import numpy as np
+    import pandas as pd
+
+    from sepconv.models import ModelSpec
+    from sepconv.splits import split_songs
+    from sepconv.songs import load_song_table
+    from sepconv.train import train_run
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    for overlay in args.configfile:
+        for key, value in (yaml.safe_load(Path(overlay).read_text()) or {}).items():
+            config[key] = value  # top-level replacement is enough for a benchmark
+    separator = args.separator or config["separators"][0]
+    models = args.models or [m for m, e in config["models"].items() if e.get("enabled", True)]
+    results = Path(args.results)
+    split_path = results / "splits" / f"seed{args.seed}.tsv"
+    if split_path.exists():
+        split = pd.read_csv(split_path, sep="\t", dtype=str)
+    else:
+        table = load_song_table(config["dataset"]).reset_index(drop=True)
+        split = split_songs(table, args.seed, config.get("test_size", 0.2))
+
+    peak = matmul_peak(keras)
+    print(
+        f"backend {runtime['backend']} on {runtime['device']}, {args.threads} thread(s); "
+        f"float32 matmul peak {peak / 1e9:.1f} GFLOP/s"
+    )
+    header = (
+        f"{'model':<16} {'params':>7} {'MFLOP/fwd':>9} {'wall s':>7} {'epoch s':>7} "
+        f"{'samples/s':>9} {'GFLOP/s':>8} {'of peak':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in models:
+        spec = ModelSpec.from_config(config["models"][name], config.get("epochs", 6))
+        if args.epochs:
+            spec = ModelSpec(**{**spec.__dict__, "epochs": args.epochs})
+        mix_only = config["representations"][spec.representation] == ["mixture"]
+        tensor = results / "tensors" / ("none" if mix_only else separator)
+        tensor = tensor / f"{spec.representation}.npz"
+        if not tensor.exists():
+            raise SystemExit(f"{tensor} is missing: run `uv run snakemake --cores all tensors`")
+        with np.load(tensor) as npz:
+            X, y, songs, genres = npz["X"], npz["y"], npz["song"], npz["genres"]
+        start = time.perf_counter()
+        run = train_run(X, y, songs, split, spec, args.seed, n_classes=len(genres))
+        wall = time.perf_counter() - start
+        steady = run["epoch_times_s"][1:] or run["epoch_times_s"]
+        epoch = statistics.median(steady)
+        flops = run["forward_flops"] * (3 * run["n_train"] + 2 * run["n_test"])
+        achieved = flops / epoch
+        print(
+            f"{name:<16} {run['params']:>7} {run['forward_flops'] / 1e6:>9.1f} {wall:>7.1f} "
+            f"{epoch:>7.2f} {run['n_train'] / epoch:>9.1f} {achieved / 1e9:>8.2f} "
+            f"{achieved / peak:>8.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
