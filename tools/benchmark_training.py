@@ -62,8 +62,8 @@ def main(argv=None) -> None:
     import pandas as pd
 
     from sepconv.models import ModelSpec
-    from sepconv.splits import split_songs
     from sepconv.songs import load_song_table
+    from sepconv.splits import split_songs
     from sepconv.train import train_run
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
