@@ -1,7 +1,7 @@
 """Source separation and depthwise separable convolutions for computer audition.
 
 Reproduces and extends Mersy & Kuan (2021): songs -> segments -> stems -> mel spectrograms ->
-stacked tensors -> per-seed splits -> per-model, per-seed training runs. See README.md.
+stacked tensors -> per-seed splits -> per-model, per-seed training runs -> Table 1, significance tests, figures, report. See README.md.
 """
 
 import sys
@@ -15,6 +15,9 @@ min_version("9.0")
 configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 validate(config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
@@ -25,6 +28,7 @@ include: "workflow/rules/dataset.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/features.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
 
 
 rule all:

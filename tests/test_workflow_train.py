@@ -1,4 +1,4 @@
-"""Snakemake itself, on a tiny synthetic corpus, through the splits and training runs."""
+"""Snakemake itself, on a tiny synthetic corpus: splits, training runs, results, report."""
 
 import json
 import re
@@ -29,7 +29,7 @@ def planned_jobs(proc) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def runs_dir(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("runs")
-    run_snakemake(workdir, "runs", config=CONFIG)
+    run_snakemake(workdir, config=CONFIG)  # the default target: everything
     return workdir
 
 
@@ -99,3 +99,34 @@ def test_unknown_representation_and_baseline_are_errors(tmp_path):
     assert "models.x.representation: 'stems9' is not one of `representations`" in proc.stdout
     proc = run_snakemake(tmp_path, "runs", "-n", config={**CONFIG, "baseline": "y"}, check=False)
     assert proc.returncode != 0 and "baseline: 'y' is not one of `models`" in proc.stdout
+
+
+def test_results_tables_and_figures(runs_dir):
+    results = runs_dir / "results"
+    metrics = pd.read_csv(results / "metrics.tsv", sep="\t")
+    assert len(metrics) == 8 * 2  # runs x selections
+    assert set(metrics["selection"]) == {"min_test_loss", "last_epoch"}
+    table = pd.read_csv(results / "table1.tsv", sep="\t")
+    assert len(table) == 4 * 2 and table.loc[table["baseline"], "model"].unique() == ["novox-conv"]
+    assert (table["trials"] == 2).all()
+    markdown = (results / "table1.md").read_text()
+    assert "| Model | Separator | Accuracy | F1 |" in markdown and "novox-conv†" in markdown
+    sig = pd.read_csv(results / "significance.tsv", sep="\t")
+    assert len(sig) == 2 * 2 * 3  # selections x metrics x models other than the baseline
+    assert {"p_corrected", "p_corrected_holm", "p_wilcoxon", "p_welch_independent"} <= set(sig)
+    figures = sorted(p.name for p in (results / "figures").iterdir())
+    assert len(figures) == 4 * 2 * 2
+    assert all((results / "figures" / name).stat().st_size > 1000 for name in figures)
+
+
+def test_report(runs_dir):
+    run_snakemake(runs_dir, "--report", "results/report.html", config=CONFIG)
+    html = (runs_dir / "results/report.html").read_text()
+    assert len(html) > 100_000
+    for text in ("table1.tsv", "significance.tsv", "f1_min_test_loss.png", "Nadeau-Bengio"):
+        assert text in html
+
+
+def test_a_figure_setting_redraws_only_the_figures(runs_dir):
+    proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
+    assert planned_jobs(proc) == {"plot_figures": 1, "all": 1}

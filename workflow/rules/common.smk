@@ -101,7 +101,7 @@ def get_tensor_paths():
 
 
 def get_final_output():
-    return get_tensor_paths()
+    return get_result_paths()
 
 
 MODELS = {
@@ -156,4 +156,41 @@ def get_run_paths():
         for model, entry in MODELS.items()
         for separator in separators_for(entry["representation"])
         for seed in SEEDS
+    ]
+
+
+SELECTIONS = ["min_test_loss", "last_epoch"]
+REPORT_DIR = Path(workflow.basedir) / "workflow" / "report"
+FIGURES = {
+    "f1": "F1 distributions",
+    "accuracy": "accuracy distributions",
+    "paired_differences": "paired differences",
+    "confusion": "mean confusion matrices",
+}
+
+
+def get_figure_outputs():
+    """Named outputs of the figures rule: `{figure}_{selection}_{png,pdf}`; PNGs go to the report."""
+    outputs = {}
+    for number, figure in enumerate(FIGURES, start=3):
+        for selection in SELECTIONS:
+            stem = f"results/figures/{figure}_{selection}"
+            outputs[f"{figure}_{selection}_png"] = report(
+                f"{stem}.png",
+                caption=str(REPORT_DIR / f"{figure}.rst"),
+                category=f"{number}. {FIGURES[figure].capitalize()}",
+                subcategory=selection,
+                labels={"figure": FIGURES[figure], "selection": selection},
+            )
+            outputs[f"{figure}_{selection}_pdf"] = f"{stem}.pdf"
+    return outputs
+
+
+def get_result_paths():
+    return [
+        "results/metrics.tsv",
+        "results/table1.tsv",
+        "results/table1.md",
+        "results/significance.tsv",
+        *get_figure_outputs().values(),
     ]

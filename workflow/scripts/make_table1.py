@@ -1,0 +1,21 @@
+"""Table 1: mean, sd and 95% interval of accuracy and macro F1 per model and selection rule."""
+
+import pandas as pd
+
+from sepconv.io import write_text
+from sepconv.stats import summarise, table1_markdown
+from sepconv.steps import run_step
+from sepconv.train import SELECTIONS
+
+
+def main(snakemake, log):
+    metrics = pd.read_csv(snakemake.input.metrics, sep="\t")
+    baseline = snakemake.params.baseline
+    table = summarise(metrics, baseline)
+    write_text(snakemake.output.tsv, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+    markdown = table1_markdown(table, baseline, SELECTIONS)
+    write_text(snakemake.output.md, markdown)
+    log.info("\n%s", markdown)
+
+
+run_step(snakemake, main)

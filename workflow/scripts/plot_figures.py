@@ -1,0 +1,52 @@
+"""The figures: metric distributions (the paper's Figure 1), paired differences, confusion."""
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from sepconv import plots
+from sepconv.steps import run_step
+
+
+def main(snakemake, log):
+    metrics = pd.read_csv(snakemake.input.metrics, sep="\t")
+    significance = pd.read_csv(snakemake.input.significance, sep="\t")
+    with open(snakemake.input.confusion) as handle:
+        confusion = {
+            (e["selection"], e["separator"], e["model"]): {
+                "genres": e["genres"],
+                "matrix": np.array(e["matrix"]),
+            }
+            for e in json.load(handle)
+        }
+    baseline = snakemake.params.baseline
+    dpi = int(snakemake.params.figures["dpi"])
+    trials = metrics["seed"].nunique()
+    for selection in metrics["selection"].unique():
+        note = f"{trials} trials, selection: {selection}"
+        figures = {
+            "f1": plots.distributions(
+                metrics, "f1_macro", baseline, selection, f"Macro F1 over {note}"
+            ),
+            "accuracy": plots.distributions(
+                metrics, "accuracy", baseline, selection, f"Accuracy over {note}"
+            ),
+            "paired_differences": plots.paired_differences(
+                significance, metrics, baseline, selection, f"Paired differences, {note}"
+            ),
+            "confusion": plots.confusion_matrices(
+                confusion, selection, f"Mean row-normalised confusion, {note}"
+            ),
+        }
+        for name, figure in figures.items():
+            plots.save(
+                figure,
+                snakemake.output[f"{name}_{selection}_png"],
+                snakemake.output[f"{name}_{selection}_pdf"],
+                dpi=dpi,
+            )
+            log.info("%s %s written", name, selection)
+
+
+run_step(snakemake, main)

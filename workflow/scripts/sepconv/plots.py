@@ -1,0 +1,177 @@
+"""Figures of the results, with seaborn: distributions, paired differences, confusion."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .stats import METRICS  # noqa: E402
+
+
+def label(separator: str, model: str) -> str:
+    return model if separator == "none" else f"{model} ({separator})"
+
+
+def comparisons(metrics: pd.DataFrame, baseline: str) -> list[tuple[str, str, str]]:
+    """(separator, model, baseline separator) of every model compared with the baseline."""
+    base_separators = sorted(metrics.loc[metrics["model"] == baseline, "separator"].unique())
+    pairs = []
+    for separator, model in (
+        metrics[["separator", "model"]].drop_duplicates().itertuples(index=False, name=None)
+    ):
+        if model == baseline:
+            continue
+        for base_separator in base_separators:
+            if separator in (base_separator, "none"):
+                pairs.append((separator, model, base_separator))
+    return pairs
+
+
+def distributions(
+    metrics: pd.DataFrame, metric: str, baseline: str, selection: str, title: str
+) -> plt.Figure:
+    """One panel per comparison: the metric's distribution over trials for the model and the
+    baseline, dashed lines at the means (the paper's Figure 1 for F1)."""
+    sel = metrics[metrics["selection"] == selection]
+    pairs = comparisons(sel, baseline)
+    fig, axes = plt.subplots(
+        1, max(1, len(pairs)), figsize=(4.2 * max(1, len(pairs)), 3.4), squeeze=False
+    )
+    palette = sns.color_palette("colorblind", 2)
+    for ax, (separator, model, base_separator) in zip(axes[0], pairs, strict=False):
+        groups = {
+            label(separator, model): sel.query("model == @model and separator == @separator"),
+            label(base_separator, baseline) + " †": sel.query(
+                "model == @baseline and separator == @base_separator"
+            ),
+        }
+        data = pd.concat([g.assign(which=name) for name, g in groups.items()])
+        bins = np.linspace(0, 1, 21)
+        sns.histplot(
+            data=data,
+            x=metric,
+            hue="which",
+            bins=bins,
+            stat="density",
+            element="step",
+            common_norm=False,
+            palette=palette,
+            ax=ax,
+        )
+        for color, group in zip(palette, groups.values(), strict=True):
+            ax.axvline(group[metric].mean(), color=color, linestyle="--", linewidth=1.5)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(METRICS[metric])
+        ax.set_title(f"{label(separator, model)} vs {baseline}", fontsize=10)
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.set_title(None)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def paired_differences(
+    significance: pd.DataFrame, metrics: pd.DataFrame, baseline: str, selection: str, title: str
+) -> plt.Figure:
+    """Per-split differences (model - baseline) of each comparison, with the mean and its
+    corrected 95% interval."""
+    sel = metrics[metrics["selection"] == selection]
+    pairs = comparisons(sel, baseline)
+    several = len({base_separator for _, _, base_separator in pairs}) > 1
+
+    def name(separator, model, base_separator):
+        text = label(separator, model)
+        return f"{text} vs {base_separator}" if several else text
+
+    rows = []
+    for separator, model, base_separator in pairs:
+        runs = sel[(sel["model"] == model) & (sel["separator"] == separator)].set_index("seed")
+        base = sel[(sel["model"] == baseline) & (sel["separator"] == base_separator)]
+        base = base.set_index("seed")
+        seeds = runs.index.intersection(base.index)
+        for metric in METRICS:
+            diff = runs.loc[seeds, metric] - base.loc[seeds, metric]
+            rows += [
+                {
+                    "comparison": name(separator, model, base_separator),
+                    "metric": METRICS[metric],
+                    "diff": d,
+                }
+                for d in diff
+            ]
+    data = pd.DataFrame(rows, columns=["comparison", "metric", "diff"])
+    grid = sns.catplot(
+        data=data,
+        x="diff",
+        y="comparison",
+        col="metric",
+        kind="strip",
+        alpha=0.5,
+        height=max(2.5, 0.6 * data["comparison"].nunique() + 1.2),
+        aspect=1.4,
+        color=sns.color_palette("colorblind")[0],
+    )
+    sig = significance[significance["selection"] == selection]
+    order = list(dict.fromkeys(data["comparison"]))
+    for ax, metric in zip(grid.axes.flat, METRICS, strict=False):
+        ax.axvline(0, color="grey", linewidth=1)
+        for _, row in sig[sig["metric"] == metric].iterrows():
+            y = order.index(name(row["separator"], row["model"], row["baseline_separator"]))
+            low = row["mean_diff"] - row["diff_ci_low"]
+            high = row["diff_ci_high"] - row["mean_diff"]
+            ax.errorbar(
+                row["mean_diff"], y, xerr=[[low], [high]], fmt="D", color="black", capsize=4
+            )
+        ax.set_xlabel(f"{METRICS[metric]}: model − {baseline} (per split)")
+    grid.set_titles("")
+    grid.figure.suptitle(title, fontsize=11)
+    grid.figure.tight_layout()
+    return grid.figure
+
+
+def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figure:
+    """Mean row-normalised confusion matrix of each model over the trials."""
+    keys = sorted(k for k in confusion if k[0] == selection)
+    n = max(1, len(keys))
+    cols = min(n, 3)
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 4.0 * rows), squeeze=False)
+    for ax in axes.flat[len(keys) :]:
+        ax.set_visible(False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        entry = confusion[key]
+        sns.heatmap(
+            pd.DataFrame(entry["matrix"], index=entry["genres"], columns=entry["genres"]),
+            vmin=0,
+            vmax=1,
+            annot=True,
+            fmt=".2f",
+            cmap="Blues",
+            cbar=False,
+            square=True,
+            ax=ax,
+            annot_kws={"fontsize": 7},
+        )
+        ax.set_title(label(key[1], key[2]), fontsize=10)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig: plt.Figure, png: str, pdf: str, dpi: int = 150) -> None:
+    """Write a figure as PNG and PDF (each atomically) and close it."""
+    from .io import atomic_path
+
+    for path, kwargs in ((png, {"dpi": dpi}), (pdf, {})):
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], bbox_inches="tight", **kwargs)
+    plt.close(fig)

@@ -1,0 +1,259 @@
+"""Aggregate training runs: the metrics table, Table 1 and the significance tests.
+
+Every model is trained on the same split of each seed, so models are compared *paired by
+seed*. The primary test is Nadeau & Bengio's corrected resampled t-test (2003): the J training
+sets overlap, so the per-split differences are correlated and a plain paired t-test is badly
+anti-conservative (Dietterich 1998); the correction inflates the variance by
+``n_test / n_train``. The paired Wilcoxon signed-rank test is given as a distribution-free
+check, and the independent two-sample Welch t-test as the test the paper's p-values most
+likely come from (it ignores the pairing and the overlap). Holm's step-down method adjusts
+each test's p-values across the comparisons of one (selection, metric) family.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}
+METRIC_COLUMNS = [
+    "separator",
+    "model",
+    "seed",
+    "selection",
+    "epoch",
+    "accuracy",
+    "f1_macro",
+    "test_loss",
+    "n_train",
+    "n_test",
+    "params",
+]
+
+
+def read_runs(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, dict]:
+    """The metrics table (one row per run and selection) and the mean confusion matrices.
+
+    Returns ``(metrics, confusion)`` where ``confusion[(selection, separator, model)]`` is
+    ``{"genres": [...], "matrix": mean row-normalised confusion matrix}``.
+    """
+    rows, matrices, genres = [], {}, {}
+    for path in paths:
+        run = json.loads(Path(path).read_text())
+        for selection, chosen in run["selections"].items():
+            rows.append(
+                {
+                    "separator": run["separator"],
+                    "model": run["model"],
+                    "seed": int(run["seed"]),
+                    "selection": selection,
+                    "epoch": int(chosen["epoch"]),
+                    "accuracy": float(chosen["accuracy"]),
+                    "f1_macro": float(chosen["f1_macro"]),
+                    "test_loss": float(chosen["test_loss"]),
+                    "n_train": int(run["n_train"]),
+                    "n_test": int(run["n_test"]),
+                    "params": int(run["params"]),
+                }
+            )
+            key = (selection, run["separator"], run["model"])
+            counts = np.asarray(chosen["confusion"], dtype=np.float64)
+            totals = counts.sum(axis=1, keepdims=True)
+            normalised = np.divide(
+                counts, totals, out=np.full_like(counts, np.nan), where=totals > 0
+            )
+            matrices.setdefault(key, []).append(normalised)
+            genres[key] = run["genres"]
+    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    metrics = metrics.sort_values(["selection", "separator", "model", "seed"], kind="stable")
+    confusion = {
+        key: {"genres": genres[key], "matrix": np.nanmean(np.stack(mats), axis=0)}
+        for key, mats in matrices.items()
+    }
+    return metrics.reset_index(drop=True), confusion
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, sample standard deviation and the t-based ``level`` interval of the mean."""
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    mean = float(values.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), float("nan")
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / np.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def summarise(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Table 1: per (selection, separator, model), mean, sd and 95% CI of each metric."""
+    rows = []
+    for (selection, separator, model), runs in metrics.groupby(
+        ["selection", "separator", "model"], sort=False
+    ):
+        row = {
+            "selection": selection,
+            "separator": separator,
+            "model": model,
+            "baseline": model == baseline,
+            "trials": len(runs),
+            "params": int(runs["params"].iloc[0]),
+        }
+        for metric in METRICS:
+            mean, sd, low, high = mean_ci(runs[metric].to_numpy())
+            row.update(
+                {
+                    f"{metric}_mean": mean,
+                    f"{metric}_sd": sd,
+                    f"{metric}_ci_low": low,
+                    f"{metric}_ci_high": high,
+                }
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def corrected_resampled_ttest(
+    differences: np.ndarray, n_train: int, n_test: int
+) -> tuple[float, float, float]:
+    """Nadeau & Bengio's corrected resampled t-test of paired per-split differences.
+
+    ``t = mean(d) / sqrt((1/J + n_test/n_train) * var(d))`` with ``J - 1`` degrees of freedom
+    (``var`` with ``ddof=1``). Returns ``(t, two-sided p, corrected standard error)``.
+    """
+    d = np.asarray(differences, dtype=np.float64)
+    J = len(d)
+    if J < 2:
+        raise ValueError("the corrected resampled t-test needs at least 2 splits")
+    se = float(np.sqrt((1.0 / J + n_test / n_train) * d.var(ddof=1)))
+    mean = float(d.mean())
+    if se == 0.0:
+        return (0.0, 1.0, 0.0) if mean == 0.0 else (float(np.sign(mean) * np.inf), 0.0, 0.0)
+    t = mean / se
+    p = float(2 * stats.t.sf(abs(t), J - 1))
+    return float(t), p, se
+
+
+def holm(p_values: Iterable[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values (NaN stays NaN and does not count)."""
+    p = np.asarray(list(p_values), dtype=np.float64)
+    adjusted = np.full_like(p, np.nan)
+    valid = np.flatnonzero(~np.isnan(p))
+    m = len(valid)
+    order = valid[np.argsort(p[valid], kind="stable")]
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, (m - rank) * p[index])
+        adjusted[index] = min(1.0, running)
+    return adjusted
+
+
+def _wilcoxon(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    if np.all(a == b):
+        return float("nan"), 1.0  # no non-zero difference: nothing to rank
+    result = stats.wilcoxon(a, b)
+    return float(result.statistic), float(result.pvalue)
+
+
+def compare(model: np.ndarray, base: np.ndarray, n_train: int, n_test: int) -> dict:
+    """Every test of one model against the baseline on one metric (arrays paired by seed)."""
+    d = np.asarray(model, dtype=np.float64) - np.asarray(base, dtype=np.float64)
+    J = len(d)
+    t_nb, p_nb, se = corrected_resampled_ttest(d, n_train, n_test)
+    half = float(stats.t.ppf(0.975, J - 1)) * se
+    w_stat, p_w = _wilcoxon(np.asarray(model), np.asarray(base))
+    welch = stats.ttest_ind(model, base, equal_var=False)
+    sd = d.std(ddof=1)
+    return {
+        "trials": J,
+        "mean_model": float(np.mean(model)),
+        "mean_baseline": float(np.mean(base)),
+        "mean_diff": float(d.mean()),
+        "diff_ci_low": float(d.mean() - half),
+        "diff_ci_high": float(d.mean() + half),
+        "t_corrected": t_nb,
+        "p_corrected": p_nb,
+        "wilcoxon_stat": w_stat,
+        "p_wilcoxon": p_w,
+        "t_welch_independent": float(welch.statistic),
+        "p_welch_independent": float(welch.pvalue),
+        "effect_dz": float(d.mean() / sd) if sd > 0 else float("nan"),
+    }
+
+
+def significance(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Every model against ``baseline``, paired by seed, per selection, metric and separator.
+
+    A model trained on separator ``none`` (the mixture) is compared with the baseline of each
+    separator the baseline was trained on. Holm adjusts within each (selection, metric).
+    """
+    if baseline not in set(metrics["model"]):
+        raise ValueError(f"baseline {baseline!r} has no runs")
+    rows = []
+    for selection, sel in metrics.groupby("selection", sort=False):
+        base_runs = sel[sel["model"] == baseline]
+        for base_separator, base in base_runs.groupby("separator", sort=False):
+            base = base.set_index("seed")
+            for (separator, model), runs in sel.groupby(["separator", "model"], sort=False):
+                if model == baseline or separator not in (base_separator, "none"):
+                    continue
+                runs = runs.set_index("seed")
+                seeds = runs.index.intersection(base.index)
+                if len(seeds) < 2:
+                    continue
+                for metric in METRICS:
+                    rows.append(
+                        {
+                            "selection": selection,
+                            "metric": metric,
+                            "model": model,
+                            "separator": separator,
+                            "baseline": baseline,
+                            "baseline_separator": base_separator,
+                            **compare(
+                                runs.loc[seeds, metric].to_numpy(),
+                                base.loc[seeds, metric].to_numpy(),
+                                int(base["n_train"].iloc[0]),
+                                int(base["n_test"].iloc[0]),
+                            ),
+                        }
+                    )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    for column in ("p_corrected", "p_wilcoxon", "p_welch_independent"):
+        table[f"{column}_holm"] = table.groupby(["selection", "metric"])[column].transform(
+            lambda p: holm(p.to_numpy())
+        )
+    return table
+
+
+def table1_markdown(table: pd.DataFrame, baseline: str, selections: dict[str, str]) -> str:
+    """Table 1 in the paper's layout (Model | Accuracy | F1), one block per selection rule."""
+    lines = ["# Table 1", ""]
+    lines.append(
+        "Mean ± standard deviation over the trials, [95% interval of the mean]. "
+        f"† marks the baseline of the significance tests ({baseline})."
+    )
+    for selection, block in table.groupby("selection", sort=False):
+        lines += ["", f"## {selection}: {selections.get(selection, selection)}", ""]
+        lines += [
+            "| Model | Separator | Accuracy | F1 | Parameters | Trials |",
+            "| --- | --- | --- | --- | ---: | ---: |",
+        ]
+        for _, row in block.iterrows():
+            name = f"{row['model']}†" if row["baseline"] else row["model"]
+            cells = [name, row["separator"]]
+            for metric in METRICS:
+                cells.append(
+                    f"{row[f'{metric}_mean']:.3f} ± {row[f'{metric}_sd']:.3f} "
+                    f"[{row[f'{metric}_ci_low']:.3f}, {row[f'{metric}_ci_high']:.3f}]"
+                )
+            cells += [f"{row['params']:,}", str(row["trials"])]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
