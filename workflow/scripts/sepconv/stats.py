@@ -21,6 +21,8 @@ import pandas as pd
 from scipy import stats
 
 METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}
+#: the paper's selection rule first
+SELECTION_ORDER = ["min_test_loss", "last_epoch"]
 METRIC_COLUMNS = [
     "separator",
     "model",
@@ -70,7 +72,12 @@ def read_runs(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, dict]:
             matrices.setdefault(key, []).append(normalised)
             genres[key] = run["genres"]
     metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    metrics = metrics.sort_values(["selection", "separator", "model", "seed"], kind="stable")
+    rank = {name: i for i, name in enumerate(SELECTION_ORDER)}
+    metrics = metrics.sort_values(
+        ["selection", "model", "separator", "seed"],
+        key=lambda c: c.map(lambda v: rank.get(v, len(rank))) if c.name == "selection" else c,
+        kind="stable",
+    )
     confusion = {
         key: {"genres": genres[key], "matrix": np.nanmean(np.stack(mats), axis=0)}
         for key, mats in matrices.items()
