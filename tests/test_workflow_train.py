@@ -99,6 +99,8 @@ def test_unknown_representation_and_baseline_are_errors(tmp_path):
     assert "models.x.representation: 'stems9' is not one of `representations`" in proc.stdout
     proc = run_snakemake(tmp_path, "runs", "-n", config={**CONFIG, "baseline": "y"}, check=False)
     assert proc.returncode != 0 and "baseline: 'y' is not one of `models`" in proc.stdout
+    proc = run_snakemake(tmp_path, "runs", "-n", config={**CONFIG, "trials": 1}, check=False)
+    assert proc.returncode != 0 and "trials: 1; the significance tests" in proc.stdout
 
 
 def test_results_tables_and_figures(runs_dir):

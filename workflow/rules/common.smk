@@ -116,6 +116,10 @@ for _name, _entry in config["models"].items():
         )
 if not MODELS:
     raise WorkflowError("models: every model has `enabled: false`; enable at least one")
+if config["trials"] < 2:
+    raise WorkflowError(
+        f"trials: {config['trials']}; the significance tests compare models over at least 2 trials"
+    )
 if config["baseline"] not in config["models"]:
     raise WorkflowError(
         f"baseline: {config['baseline']!r} is not one of `models` ({', '.join(config['models'])})"
