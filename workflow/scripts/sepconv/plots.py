@@ -61,6 +61,7 @@ def distributions(
             stat="density",
             element="step",
             common_norm=False,
+            kde=len(data) > 4,
             palette=palette,
             ax=ax,
         )
@@ -138,9 +139,9 @@ def paired_differences(
 
 def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figure:
     """Mean row-normalised confusion matrix of each model over the trials."""
-    keys = sorted(k for k in confusion if k[0] == selection)
+    keys = sorted((k for k in confusion if k[0] == selection), key=lambda k: (k[2], k[1]))
     n = max(1, len(keys))
-    cols = min(n, 3)
+    cols = min(n, 4)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 4.0 * rows), squeeze=False)
     for ax in axes.flat[len(keys) :]:
