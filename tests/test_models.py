@@ -1,6 +1,5 @@
 """The CNNs: the paper's parameter claim, architecture, FLOP count."""
 
-import keras
 import pytest
 
 from sepconv.models import ModelSpec, build_model, conv_layer, forward_flops
@@ -49,4 +48,12 @@ def test_spec_from_config_resolves_epochs_and_rejects_unknown_conv():
     assert spec.epochs == 6 and spec.filters == (8, 16)
     with pytest.raises(ValueError, match="conv must be one of"):
         ModelSpec.from_config({"representation": "mix", "conv": "dilated"})
-    assert keras.backend.backend() == "tensorflow"
+
+
+def test_tensorflow_is_the_default_backend(monkeypatch):
+    from sepconv.backend import backend_name
+
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert backend_name() == "tensorflow"
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert backend_name() == "jax"
