@@ -131,4 +131,4 @@ def test_report(runs_dir):
 
 def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
-    assert planned_jobs(proc) == {"plot_figures": 1, "all": 1}
+    assert planned_jobs(proc) == {"plot_figures": 2, "all": 1}

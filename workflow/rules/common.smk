@@ -174,20 +174,29 @@ FIGURES = {
 
 
 def get_figure_outputs():
-    """Named outputs of the figures rule: `{figure}_{selection}_{png,pdf}`; PNGs go to the report."""
+    """Named outputs of the figures rule, per `{selection}`: `{figure}_png` (in the report) and
+    `{figure}_pdf`."""
     outputs = {}
     for number, figure in enumerate(FIGURES, start=3):
-        for selection in SELECTIONS:
-            stem = f"results/figures/{figure}_{selection}"
-            outputs[f"{figure}_{selection}_png"] = report(
-                f"{stem}.png",
-                caption=str(REPORT_DIR / f"{figure}.rst"),
-                category=f"{number}. {FIGURES[figure].capitalize()}",
-                subcategory=selection,
-                labels={"figure": FIGURES[figure], "selection": selection},
-            )
-            outputs[f"{figure}_{selection}_pdf"] = f"{stem}.pdf"
+        stem = f"results/figures/{figure}_{{selection}}"
+        outputs[f"{figure}_png"] = report(
+            f"{stem}.png",
+            caption=str(REPORT_DIR / f"{figure}.rst"),
+            category=f"{number}. {FIGURES[figure].capitalize()}",
+            subcategory="{selection}",
+            labels={"figure": FIGURES[figure], "selection": "{selection}"},
+        )
+        outputs[f"{figure}_pdf"] = f"{stem}.pdf"
     return outputs
+
+
+def get_figure_paths():
+    return expand(
+        "results/figures/{figure}_{selection}.{ext}",
+        figure=FIGURES,
+        selection=SELECTIONS,
+        ext=["png", "pdf"],
+    )
 
 
 def get_result_paths():
@@ -196,5 +205,5 @@ def get_result_paths():
         "results/table1.tsv",
         "results/table1.md",
         "results/significance.tsv",
-        *get_figure_outputs().values(),
+        *get_figure_paths(),
     ]

@@ -71,9 +71,11 @@ rule plot_figures:
     output:
         **get_figure_outputs(),
     log:
-        "logs/figures.log",
+        "logs/figures/{selection}.log",
     benchmark:
-        "benchmarks/figures.tsv"
+        "benchmarks/figures/{selection}.tsv"
+    wildcard_constraints:
+        selection="|".join(SELECTIONS),
     localrule: True
     conda:
         MAIN_ENV

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sepconv import plots
-from sepconv.steps import run_step
+from sepconv.steps import StepError, run_step
 
 
 def main(snakemake, log):
@@ -23,30 +23,27 @@ def main(snakemake, log):
     baseline = snakemake.params.baseline
     dpi = int(snakemake.params.figures["dpi"])
     trials = metrics["seed"].nunique()
-    for selection in metrics["selection"].unique():
-        note = f"{trials} trials, selection: {selection}"
-        figures = {
-            "f1": plots.distributions(
-                metrics, "f1_macro", baseline, selection, f"Macro F1 over {note}"
-            ),
-            "accuracy": plots.distributions(
-                metrics, "accuracy", baseline, selection, f"Accuracy over {note}"
-            ),
-            "paired_differences": plots.paired_differences(
-                significance, metrics, baseline, selection, f"Paired differences, {note}"
-            ),
-            "confusion": plots.confusion_matrices(
-                confusion, selection, f"Mean row-normalised confusion, {note}"
-            ),
-        }
-        for name, figure in figures.items():
-            plots.save(
-                figure,
-                snakemake.output[f"{name}_{selection}_png"],
-                snakemake.output[f"{name}_{selection}_pdf"],
-                dpi=dpi,
-            )
-            log.info("%s %s written", name, selection)
+    selection = snakemake.wildcards.selection
+    if selection not in set(metrics["selection"]):
+        raise StepError(f"{snakemake.input.metrics} has no rows of selection {selection}")
+    note = f"{trials} trials, selection: {selection}"
+    figures = {
+        "f1": plots.distributions(
+            metrics, "f1_macro", baseline, selection, f"Macro F1 over {note}"
+        ),
+        "accuracy": plots.distributions(
+            metrics, "accuracy", baseline, selection, f"Accuracy over {note}"
+        ),
+        "paired_differences": plots.paired_differences(
+            significance, metrics, baseline, selection, f"Paired differences, {note}"
+        ),
+        "confusion": plots.confusion_matrices(
+            confusion, selection, f"Mean row-normalised confusion, {note}"
+        ),
+    }
+    for name, figure in figures.items():
+        plots.save(figure, snakemake.output[f"{name}_png"], snakemake.output[f"{name}_pdf"], dpi)
+        log.info("%s (%s) written", name, selection)
 
 
 run_step(snakemake, main)
