@@ -1,7 +1,9 @@
+import os
+
 import numpy as np
 import pytest
 
-from sepconv.io import atomic_path, read_audio, write_audio, write_npz
+from sepconv.io import atomic_path, read_audio, write_audio, write_npz, write_text
 
 
 def test_atomic_path_leaves_nothing_on_failure(tmp_path):
@@ -36,3 +38,12 @@ def test_npz_keeps_suffix(tmp_path):
     write_npz(tmp_path / "m.npz", a=np.arange(3))
     assert np.load(tmp_path / "m.npz")["a"].tolist() == [0, 1, 2]
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_text(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o644

@@ -132,3 +132,9 @@ def test_report(runs_dir):
 def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
     assert planned_jobs(proc) == {"plot_figures": 2, "all": 1}
+
+
+def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):
+    run_snakemake(tmp_path, "results/metrics.tsv", config=CONFIG)
+    first = (runs_dir / "results/metrics.tsv").read_bytes()
+    assert (tmp_path / "results/metrics.tsv").read_bytes() == first
