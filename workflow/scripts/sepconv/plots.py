@@ -70,9 +70,9 @@ def distributions(
         ax.set_xlim(0, 1)
         ax.set_xlabel(METRICS[metric])
         ax.set_title(f"{label(separator, model)} vs {baseline}", fontsize=10)
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.set_title(None)
+        if ax.get_legend() is not None:
+            sns.move_legend(ax, "upper left", title=None, fontsize=8, frameon=False)
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.3)  # room for the legend
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig
