@@ -1,0 +1,87 @@
+"""Bad audio fails only its own song; a new song plans only its own per-song jobs."""
+
+import re
+
+import numpy as np
+import pytest
+import soundfile as sf
+from workflow_utils import run_snakemake
+
+pytestmark = pytest.mark.workflow
+PER_SONG_RULES = ("segment_song", "separate_hpss", "compute_mel")
+
+
+def write_clip(path, seed, seconds=12.0, sr=22_050):
+    """A mono clip: a tone with noise, at a rate other than the segments' (so it resamples)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sr)) / sr
+    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
+    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), sr)
+
+
+def write_sheet(directory, songs):
+    lines = ["song\tpath\tgenre"] + [f"{s}\t{s}.wav\t{g}" for s, g in songs]
+    (directory / "songs.tsv").write_text("\n".join(lines) + "\n")
+
+
+def config_for(directory):
+    return {
+        "dataset": {"source": "sheet", "sheet": str(directory / "songs.tsv")},
+        "separators": ["hpss"],
+        "trials": 2,
+    }
+
+
+def planned(proc):
+    """(rule, song) of every job in a dry run, and the job counts per rule."""
+    text = proc.stdout
+    jobs = re.findall(r"^rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.MULTILINE)
+    table = text.split("Job stats:")[1].split("total")[0]
+    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    return jobs, counts
+
+
+@pytest.fixture(scope="module")
+def sheet_run(tmp_path_factory):
+    """Five songs, one of them random bytes named .wav, run with --keep-going."""
+    data = tmp_path_factory.mktemp("data")
+    songs = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y"), ("broken", "y")]
+    for seed, (song, _) in enumerate(songs[:4]):
+        write_clip(data / f"{song}.wav", seed)
+    (data / "broken.wav").write_bytes(np.random.default_rng(9).bytes(50_000))
+    write_sheet(data, songs)
+    workdir = tmp_path_factory.mktemp("work")
+    proc = run_snakemake(workdir, "tensors", "--keep-going", config=config_for(data), check=False)
+    return data, workdir, proc
+
+
+def test_a_broken_file_fails_only_its_own_song(sheet_run):
+    data, workdir, proc = sheet_run
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    assert f"cannot decode audio file {data / 'broken.wav'}" in output
+    for song in ("a1", "a2", "b1", "b2"):
+        assert (workdir / f"results/mels/{song}.npz").exists()
+    assert not (workdir / "results/segments/broken.wav").exists()
+    assert not list((workdir / "results/segments").glob(".*tmp*"))  # no partial files left
+
+
+def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
+    data, workdir, _ = sheet_run
+    # leave the broken song out: the others' per-song results stand
+    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y")]
+    write_sheet(data, good)
+    run_snakemake(workdir, "tensors", config=config_for(data))
+    write_clip(data / "b3.wav", seed=7)
+    write_sheet(data, [*good, ("b3", "y")])
+    proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
+    jobs, counts = planned(proc)
+    assert counts == {
+        "segment_song": 1,
+        "separate_hpss": 1,
+        "compute_mel": 1,
+        "stack_tensor": 4,  # every tensor holds every song
+        "tensors": 1,
+    }
+    per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
+    assert per_song and all("song=b3" in w for w in per_song)
