@@ -1,11 +1,15 @@
 """Snakemake itself, on a tiny synthetic corpus: splits, training runs, results, report."""
 
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 
 import pandas as pd
 import pytest
-from workflow_utils import TINY, run_snakemake
+from workflow_utils import TINY, processes_running, run_snakemake, snakemake_command
 
 pytestmark = pytest.mark.workflow
 MODELS = ["mix-conv", "novox-conv", "stems3-conv", "stems3-sepconv"]
@@ -138,3 +142,39 @@ def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):
     run_snakemake(tmp_path, "results/metrics.tsv", config=CONFIG)
     first = (runs_dir / "results/metrics.tsv").read_bytes()
     assert (tmp_path / "results/metrics.tsv").read_bytes() == first
+
+
+def _start(workdir):
+    return subprocess.Popen(
+        snakemake_command(workdir, config=CONFIG),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_for_training(proc, workdir, timeout=600):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = processes_running("train_model.py", workdir)
+        if pids:
+            return pids
+        assert proc.poll() is None, "the run ended before any training started"
+        time.sleep(0.2)
+    raise AssertionError("no training job started")
+
+
+def test_interrupted_runs_resume_to_identical_results(runs_dir, tmp_path):
+    # Ctrl-C to Snakemake while a training job runs
+    proc = _start(tmp_path)
+    _wait_for_training(proc, tmp_path)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=300) != 0
+    # resume; a training job is killed outright
+    proc = _start(tmp_path)
+    os.kill(_wait_for_training(proc, tmp_path)[0], signal.SIGKILL)
+    assert proc.wait(timeout=900) != 0
+    # resume to the end
+    run_snakemake(tmp_path, config=CONFIG)
+    first = (runs_dir / "results/metrics.tsv").read_bytes()
+    assert (tmp_path / "results/metrics.tsv").read_bytes() == first
+    assert not [p for p in (tmp_path / "results").rglob("*") if ".tmp" in p.name]

@@ -28,10 +28,8 @@ TINY = {
 }
 
 
-def run_snakemake(
-    workdir: Path, *args: str, config: dict | None = None, check: bool = True, timeout: int = 900
-) -> subprocess.CompletedProcess:
-    """Run the workflow in ``workdir`` with ``config`` as the overlay; return the process."""
+def snakemake_command(workdir: Path, *args: str, config: dict | None = None) -> list[str]:
+    """The command line that runs the workflow in ``workdir`` with ``config`` as the overlay."""
     workdir.mkdir(parents=True, exist_ok=True)
     # targets and flags first: --configfile takes every word after it
     cmd = [
@@ -48,6 +46,14 @@ def run_snakemake(
         overlay = workdir / "overlay.yaml"
         overlay.write_text(yaml.safe_dump(config))
         cmd += ["--configfile", str(overlay)]
+    return cmd
+
+
+def run_snakemake(
+    workdir: Path, *args: str, config: dict | None = None, check: bool = True, timeout: int = 900
+) -> subprocess.CompletedProcess:
+    """Run the workflow in ``workdir`` with ``config`` as the overlay; return the process."""
+    cmd = snakemake_command(workdir, *args, config=config)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:
@@ -55,3 +61,18 @@ def run_snakemake(
             f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
         )
     return proc
+
+
+def processes_running(script: str, root: Path) -> list[int]:
+    """Pids of the processes running the step script ``script`` of a run in ``root``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if script in cmdline and str(root) in cmdline:
+            pids.append(int(entry.name))
+    return pids
