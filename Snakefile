@@ -7,6 +7,7 @@ stacked tensors -> per-seed splits -> per-model, per-seed training runs -> Table
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -18,9 +19,18 @@ configfile: Path(workflow.basedir) / "config" / "config.yaml"
 report: "workflow/report/workflow.rst"
 
 
-validate(config, Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
-
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+
+from sepconv.config import config_error
+
+CONFIG_SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+try:
+    validate(config, CONFIG_SCHEMA)
+except WorkflowError:
+    # Snakemake's message prints the whole schema and config; name the key instead
+    raise WorkflowError(
+        config_error(config, CONFIG_SCHEMA) or "invalid config"
+    ) from None
 
 
 include: "workflow/rules/common.smk"

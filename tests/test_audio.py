@@ -50,3 +50,19 @@ def test_load_song_errors_name_the_file(tmp_path, rng):
     sf.write(nan, np.array([0.0, np.nan, 0.1], np.float32), 8000, subtype="FLOAT")
     with pytest.raises(StepError, match="NaN"):
         load_song(str(nan))
+
+
+def test_a_wav_cut_short_is_truncated_but_a_streamed_header_is_not(tmp_path, rng):
+    whole = tmp_path / "whole.wav"
+    sf.write(whole, 0.1 * rng.standard_normal(8000).astype(np.float32), 8000, subtype="PCM_16")
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[:-4000])
+    with pytest.raises(StepError, match=r"cut\.wav is truncated: its header declares 16,000 bytes"):
+        load_song(str(cut))
+    # a streamed WAV declares a placeholder size (0xFFFFFFFF) and is read whole
+    streamed = tmp_path / "streamed.wav"
+    offset = data.index(b"data") + 4
+    streamed.write_bytes(data[:offset] + b"\xff\xff\xff\xff" + data[offset + 4 :])
+    audio, sr = load_song(str(streamed))
+    assert audio.shape == (8000, 1) and sr == 8000

@@ -14,20 +14,61 @@ from .steps import StepError
 def load_song(path: str) -> tuple[np.ndarray, int]:
     """Read a song as float32 ``(n_samples, n_channels)`` and its rate in Hz.
 
-    Raises :class:`StepError` naming the file when it cannot be decoded, holds no samples,
-    or holds NaN or infinite samples.
+    Raises :class:`StepError` naming the file when it cannot be decoded, is truncated (its
+    header declares more audio than the file holds), holds no samples, or holds NaN or
+    infinite samples.
     """
     import soundfile as sf
 
     try:
+        info = sf.info(path)
         audio, sr = sf.read(path, dtype="float32", always_2d=True)
     except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, TypeError...
-        raise StepError(f"cannot decode audio file {path}: {err}") from None
+        raise StepError(f"cannot decode audio file {path}: {_decode_reason(path, err)}") from None
+    truncated = _truncation(info.extra_info)
+    if truncated:
+        declared, present = truncated
+        raise StepError(
+            f"audio file {path} is truncated: its header declares {declared:,} bytes of audio, "
+            f"the file holds {present:,}"
+        )
     if audio.size == 0:
         raise StepError(f"audio file {path} holds no samples")
     if not np.all(np.isfinite(audio)):
         raise StepError(f"audio file {path} holds NaN or infinite samples")
     return audio, int(sr)
+
+
+def _decode_reason(path: str, err: Exception) -> str:
+    """libsndfile's reason; for a file in no format it knows, one wording (libsndfile says
+    "Format not recognised", or "does not exist" of a file that exists, by what the bytes
+    look like)."""
+    import os
+
+    text = str(err)
+    unknown = "Format not recognised" in text or "not a regular file" in text
+    if unknown and os.path.isfile(path):
+        return "not in an audio format that libsndfile recognises (wav, flac, ogg, mp3, ...)"
+    if text.startswith(f"Error opening {path!r}: "):
+        text = text[len(f"Error opening {path!r}: ") :]
+    return text
+
+
+def _truncation(extra_info: str) -> tuple[int, int] | None:
+    """(declared, present) bytes of a WAV or AIFF data chunk that the file cut short.
+
+    libsndfile reads what is there and reports ``data : DECLARED (should be PRESENT)``; a
+    declared size of 0xFFFFFFFF, which streaming writers leave, is a placeholder, not a cut.
+    """
+    import re
+
+    match = re.search(r"^\s*(?:data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\)", extra_info, re.M)
+    if not match:
+        return None
+    declared, present = int(match[1]), int(match[2])
+    if declared <= present or declared >= 0xFFFFFFFF:
+        return None
+    return declared, present
 
 
 def to_stereo(audio: np.ndarray, path: str = "") -> np.ndarray:

@@ -8,6 +8,7 @@ exist, so the ``oracle`` separator can be used).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -103,6 +104,8 @@ def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
             audio = path.parent / audio
         if check_files and not audio.is_file():
             raise SheetError(f"{where(i)}: audio file {audio} of song {song!r} does not exist")
+        if check_files and not os.access(audio, os.R_OK):
+            raise SheetError(f"{where(i)}: audio file {audio} of song {song!r} is not readable")
         sheet.loc[i, "path"] = str(audio)
 
     table = pd.DataFrame(

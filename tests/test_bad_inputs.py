@@ -1,0 +1,231 @@
+"""Every bad input the workflow refuses, built here, with the exact message it must give.
+
+Two kinds. Config and sample-sheet problems stop the workflow when it loads, before any job
+runs, with one message naming the key, file or line. Audio problems are found by the per-song
+step that reads the file; the message names the file and, under ``--keep-going``, the other
+songs complete.
+"""
+
+import re
+
+import numpy as np
+import pytest
+import soundfile as sf
+from workflow_utils import run_snakemake
+
+pytestmark = pytest.mark.workflow
+
+SR = 22_050
+SCHEMA_KEYS = (
+    "baseline, dataset, epochs, features, figures, hpss, models, representations, segment, "
+    "separators, test_size, trials"
+)
+MODEL_KEYS = (
+    "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "
+    "learning_rate, optimizer, pool, representation"
+)
+
+
+def tone(seconds: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    wave = 0.3 * np.sin(2 * np.pi * (110 + 30 * seed) * t)
+    return (wave + 0.02 * rng.standard_normal(t.size)).astype(np.float32)
+
+
+def write_sheet(directory, rows, header="song\tpath\tgenre"):
+    sheet = directory / "songs.tsv"
+    sheet.write_text("\n".join([header, *("\t".join(row) for row in rows)]) + "\n")
+    return sheet
+
+
+GOOD = [("a1", "a1.wav", "x"), ("a2", "a2.wav", "x"), ("b1", "b1.wav", "y"), ("b2", "b2.wav", "y")]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """Four good songs (two genres) and every kind of bad audio file."""
+    d = tmp_path_factory.mktemp("audio")
+    for seed, (song, _, _) in enumerate(GOOD):
+        sf.write(d / f"{song}.wav", tone(12.0, seed), SR)
+    whole = (d / "a1.wav").read_bytes()
+    (d / "header-only.wav").write_bytes(whole[:30])  # cut inside the header
+    (d / "cut.wav").write_bytes(whole[: len(whole) // 2])  # cut inside the audio data
+    (d / "noise-bytes.wav").write_bytes(np.random.default_rng(9).bytes(50_000))
+    sf.write(d / "two-seconds.wav", tone(2.0), SR)
+    sf.write(d / "silent.wav", np.zeros(12 * SR, np.float32), SR)
+    nan = tone(12.0)
+    nan[1000] = np.nan
+    sf.write(d / "nan.wav", nan, SR, subtype="FLOAT")
+    sf.write(d / "empty.wav", np.zeros(0, np.float32), SR)
+    return d
+
+
+def sheet_config(sheet, **extra):
+    return {"dataset": {"source": "sheet", "sheet": str(sheet)}, "separators": ["hpss"], **extra}
+
+
+def workflow_error(proc) -> str:
+    """The one message of a workflow that refused to load."""
+    output = proc.stdout + proc.stderr
+    match = re.search(r"^WorkflowError in file .*:\n(.*)$", output, re.MULTILINE)
+    assert match, output
+    return match[1]
+
+
+# (case, how the sheet and config are made, the exact message). ``{sheet}`` and ``{data}``
+# stand for the sample sheet and the audio folder.
+LOAD_CASES = {
+    "unknown config key": (
+        lambda d: sheet_config(write_sheet(d, GOOD), trails=3),
+        f"config key (top level): unknown key 'trails' (known: {SCHEMA_KEYS})",
+    ),
+    "negative trial count": (
+        lambda d: sheet_config(write_sheet(d, GOOD), trials=-1),
+        "config key trials: -1 is less than the minimum of 1",
+    ),
+    "misspelt model key": (
+        lambda d: sheet_config(write_sheet(d, GOOD), models={"mix-conv": {"filterz": [4, 8]}}),
+        f"config key models.mix-conv: unknown key 'filterz' (known: {MODEL_KEYS})",
+    ),
+    "unknown convolution": (
+        lambda d: sheet_config(write_sheet(d, GOOD), models={"mix-conv": {"conv": "depthwise"}}),
+        "config key models.mix-conv.conv: 'depthwise' is not one of 'standard', 'separable'",
+    ),
+    "unknown separator": (
+        lambda d: sheet_config(write_sheet(d, GOOD), separators=["hps"]),
+        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss'",
+    ),
+    "one trial": (
+        lambda d: sheet_config(write_sheet(d, GOOD), trials=1),
+        "trials: 1; the significance tests compare models over at least 2 trials",
+    ),
+    "baseline that is not a model": (
+        lambda d: sheet_config(write_sheet(d, GOOD), baseline="y"),
+        "baseline: 'y' is not one of `models` (mix-conv, novox-conv, stems3-conv, stems3-sepconv)",
+    ),
+    "unknown representation": (
+        lambda d: sheet_config(write_sheet(d, GOOD), models={"x": {"representation": "stems9"}}),
+        "models.x.representation: 'stems9' is not one of `representations` "
+        "(mix, novox, stems3, stems4)",
+    ),
+    "oracle without ground-truth stems": (
+        lambda d: {**sheet_config(write_sheet(d, GOOD)), "separators": ["oracle"]},
+        "separator 'oracle' needs ground-truth stems, and this dataset has none "
+        "(dataset.source: sheet); remove it from `separators`",
+    ),
+    "sheet without a path column": (
+        lambda d: sheet_config(write_sheet(d, [(s, g) for s, _, g in GOOD], header="song\tgenre")),
+        "sample sheet {sheet} lacks column(s) path; it needs song, path, genre "
+        "(optional: start, artist), tab-separated, with a header line",
+    ),
+    "duplicate song id": (
+        lambda d: sheet_config(write_sheet(d, [*GOOD, ("a1", "b1.wav", "y")])),
+        "sample sheet {sheet}, line 6: duplicate song id 'a1' (first on line 2)",
+    ),
+    "song id unusable as a file name": (
+        lambda d: sheet_config(write_sheet(d, [*GOOD, ("../b3", "b1.wav", "y")])),
+        "sample sheet {sheet}, line 6: song id '../b3' is not usable as a file name "
+        "(letters, digits, '.', '_', '-'; not starting with '.' or '-')",
+    ),
+    "missing audio file": (
+        lambda d: sheet_config(write_sheet(d, [*GOOD, ("b3", "nowhere.wav", "y")])),
+        "sample sheet {sheet}, line 6: audio file {data}/nowhere.wav of song 'b3' does not exist",
+    ),
+    "start that is not a number": (
+        lambda d: sheet_config(
+            write_sheet(
+                d,
+                [(*row, "") for row in GOOD[:3]] + [(*GOOD[3], "ten")],
+                header="song\tpath\tgenre\tstart",
+            )
+        ),
+        "sample sheet {sheet}, line 5: start 'ten' of song 'b2' is not a number of seconds",
+    ),
+    "genre with one song": (
+        lambda d: sheet_config(write_sheet(d, [*GOOD, ("c1", "b1.wav", "z")])),
+        "sample sheet {sheet}: every genre needs at least 2 songs for a stratified split; "
+        "too few: z (1)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LOAD_CASES))
+def test_bad_config_or_sheet_is_refused_before_any_job(case, data, tmp_path):
+    make_config, message = LOAD_CASES[case]
+    sheet_dir = tmp_path / "sheet"
+    sheet_dir.mkdir()
+    for song in ("a1", "a2", "b1", "b2"):
+        (sheet_dir / f"{song}.wav").symlink_to(data / f"{song}.wav")
+    earlier = tmp_path / "work/results/table1.md"  # a result of an earlier run
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("earlier result\n")
+    proc = run_snakemake(tmp_path / "work", "-n", config=make_config(sheet_dir), check=False)
+    assert proc.returncode != 0
+    expected = message.format(sheet=sheet_dir / "songs.tsv", data=sheet_dir)
+    assert workflow_error(proc) == expected
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output and len(output.splitlines()) < 10  # one message, no wall
+    assert earlier.read_text() == "earlier result\n"
+
+
+#: (song, its file, the exact message of its segment_song job). ``{data}`` is the folder.
+AUDIO_CASES = [
+    (
+        "header-only",
+        "header-only.wav",
+        "cannot decode audio file {data}/header-only.wav: "
+        "Error in WAV file. No 'data' chunk marker.",
+    ),
+    (
+        "cut",
+        "cut.wav",
+        "audio file {data}/cut.wav is truncated: its header declares 529,200 bytes of audio, "
+        "the file holds 264,578",
+    ),
+    (
+        "noise-bytes",
+        "noise-bytes.wav",
+        "cannot decode audio file {data}/noise-bytes.wav: not in an audio format that libsndfile "
+        "recognises (wav, flac, ogg, mp3, ...)",
+    ),
+    (
+        "two-seconds",
+        "two-seconds.wav",
+        "{data}/two-seconds.wav is too short: the segment needs 10.61 s from the song's start, "
+        "the file has 2.00 s (set segment.pad: true to zero-pad short songs)",
+    ),
+    ("silent", "silent.wav", "{data}/silent.wav: the segment is silent (-240.0 dBFS RMS)"),
+    ("nan", "nan.wav", "audio file {data}/nan.wav holds NaN or infinite samples"),
+    ("empty", "empty.wav", "audio file {data}/empty.wav holds no samples"),
+]
+
+
+@pytest.fixture(scope="module")
+def audio_run(data, tmp_path_factory):
+    """The good songs and every bad file in one sheet, run with --keep-going."""
+    rows = GOOD + [(song, path, "y") for song, path, _ in AUDIO_CASES]
+    sheet = write_sheet(data, rows)
+    workdir = tmp_path_factory.mktemp("work")
+    targets = [f"results/mels/{row[0]}.npz" for row in rows]
+    proc = run_snakemake(workdir, *targets, "--keep-going", config=sheet_config(sheet), check=False)
+    return workdir, proc
+
+
+@pytest.mark.parametrize("song,path,message", AUDIO_CASES, ids=[c[0] for c in AUDIO_CASES])
+def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, message):
+    workdir, proc = audio_run
+    assert proc.returncode != 0
+    lines = (proc.stdout + proc.stderr).splitlines()
+    expected = f"Error in rule segment_song {{'song': '{song}'}}: {message.format(data=data)}"
+    assert expected in lines
+    assert not (workdir / f"results/segments/{song}.wav").exists()
+    log = (workdir / f"logs/segments/{song}.log").read_text()
+    assert message.format(data=data) in log
+
+
+def test_good_songs_complete_beside_bad_audio(audio_run):
+    workdir, _ = audio_run
+    for song, _, _ in GOOD:
+        assert (workdir / f"results/mels/{song}.npz").exists()
+    assert not [p for p in (workdir / "results").rglob("*") if ".tmp" in p.name]
