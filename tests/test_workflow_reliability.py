@@ -1,4 +1,4 @@
-"""Bad audio fails only its own song; a new song plans only its own per-song jobs."""
+"""Bad audio fails only its own song; a new or changed song plans only its own per-song jobs."""
 
 import re
 
@@ -85,3 +85,28 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     }
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all("song=b3" in w for w in per_song)
+
+
+def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run):
+    # the profile's max-checksum-file-size: an input newer than its outputs but with the
+    # content recorded when they were made does not count as changed
+    data, workdir, _ = sheet_run
+    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y")]
+    write_sheet(data, good)
+    write_clip(data / "a1.wav", seed=0, seconds=30.0)  # 1.3 MB: above Snakemake's default
+    run_snakemake(workdir, "tensors", config=config_for(data))
+    (data / "a1.wav").touch()
+    proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+    write_clip(data / "a1.wav", seed=11, seconds=30.0)  # new content
+    proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
+    jobs, counts = planned(proc)
+    assert counts == {
+        "segment_song": 1,
+        "separate_hpss": 1,
+        "compute_mel": 1,
+        "stack_tensor": 4,
+        "tensors": 1,
+    }
+    per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
+    assert per_song and all("song=a1" in w for w in per_song)
