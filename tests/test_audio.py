@@ -66,3 +66,29 @@ def test_a_wav_cut_short_is_truncated_but_a_streamed_header_is_not(tmp_path, rng
     streamed.write_bytes(data[:offset] + b"\xff\xff\xff\xff" + data[offset + 4 :])
     audio, sr = load_song(str(streamed))
     assert audio.shape == (8000, 1) and sr == 8000
+
+
+@pytest.mark.parametrize(
+    "fmt,subtype,rates",
+    [
+        ("WAV", "PCM_16", (8_000, 22_050, 44_100, 48_000)),
+        ("WAV", "FLOAT", (96_000,)),
+        ("FLAC", "PCM_24", (16_000, 44_100, 48_000)),
+        ("OGG", "VORBIS", (22_050, 44_100, 48_000)),
+        ("MP3", "MPEG_LAYER_III", (22_050, 44_100, 48_000)),
+        ("AIFF", "PCM_16", (44_100,)),
+    ],
+)
+@pytest.mark.parametrize("channels", [1, 2])
+def test_every_supported_format_rate_and_layout_decodes(tmp_path, fmt, subtype, rates, channels):
+    for sr in rates:
+        t = np.arange(sr) / sr  # one second
+        tone = 0.5 * np.sin(2 * np.pi * 440 * t)
+        audio = np.stack([tone] * channels, axis=1).astype(np.float32)
+        path = tmp_path / f"song-{sr}-{channels}.{fmt.lower()}"
+        sf.write(path, audio, sr, format=fmt, subtype=subtype)
+        decoded, decoded_sr = load_song(str(path))
+        assert decoded_sr == sr and decoded.shape[1] == channels
+        # lossy codecs pad a little at the ends
+        assert abs(decoded.shape[0] - sr) <= (0 if fmt in ("WAV", "FLAC", "AIFF") else 2_400)
+        assert 0.3 < np.sqrt(np.mean(np.square(decoded))) < 0.4  # the tone's RMS, 0.354

@@ -1,5 +1,6 @@
 # The song table, wildcard constraints and input functions. No heavy imports here.
 
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from snakemake.exceptions import WorkflowError
 from sepconv import STEMS
 from sepconv.features import MIXTURE, channel_stems, needs_separator
 from sepconv.songs import SheetError, load_song_table
+from sepconv.spleeter import model_root
 from sepconv.splits import SplitError, check_splittable
 
 # Software: `uv run snakemake` runs every rule in the locked uv environment; the same pins as a

