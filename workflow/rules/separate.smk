@@ -73,12 +73,12 @@ rule separate_spleeter:
         "logs/stems/spleeter/{song}.log",
     benchmark:
         "benchmarks/stems/spleeter/{song}.tsv"
+    conda:
+        SPLEETER_ENV
     threads: config["spleeter"]["threads"]
     resources:
         mem_mb=config["spleeter"]["mem_mb"],
         gpu=1,
-    conda:
-        SPLEETER_ENV
     params:
         folder=str(SPLEETER_FOLDER),
         model_params=json.dumps(config["spleeter"]["model_params"]),
