@@ -18,7 +18,7 @@ pytestmark = pytest.mark.workflow
 SR = 22_050
 SCHEMA_KEYS = (
     "baseline, dataset, epochs, features, figures, hpss, models, representations, segment, "
-    "separators, test_size, trials"
+    "separators, spleeter, test_size, trials"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "
@@ -94,7 +94,7 @@ LOAD_CASES = {
     ),
     "unknown separator": (
         lambda d: sheet_config(write_sheet(d, GOOD), separators=["hps"]),
-        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss'",
+        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter'",
     ),
     "one trial": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=1),
