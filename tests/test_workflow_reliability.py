@@ -9,6 +9,15 @@ from workflow_utils import run_snakemake
 
 pytestmark = pytest.mark.workflow
 PER_SONG_RULES = ("segment_song", "separate_hpss", "compute_mel")
+#: The plan for one new or changed song: its per-song jobs, and every tensor (each holds
+#: every song).
+ONE_SONG_PLAN = {
+    "segment_song": 1,
+    "separate_hpss": 1,
+    "compute_mel": 1,
+    "stack_tensor": 4,
+    "tensors": 1,
+}
 
 
 def write_clip(path, seed, seconds=12.0, sr=22_050):
@@ -76,13 +85,7 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     write_sheet(data, [*good, ("b3", "y")])
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
     jobs, counts = planned(proc)
-    assert counts == {
-        "segment_song": 1,
-        "separate_hpss": 1,
-        "compute_mel": 1,
-        "stack_tensor": 4,  # every tensor holds every song
-        "tensors": 1,
-    }
+    assert counts == ONE_SONG_PLAN
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all("song=b3" in w for w in per_song)
 
@@ -101,12 +104,6 @@ def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run)
     write_clip(data / "a1.wav", seed=11, seconds=30.0)  # new content
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
     jobs, counts = planned(proc)
-    assert counts == {
-        "segment_song": 1,
-        "separate_hpss": 1,
-        "compute_mel": 1,
-        "stack_tensor": 4,
-        "tensors": 1,
-    }
+    assert counts == ONE_SONG_PLAN
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all("song=a1" in w for w in per_song)
