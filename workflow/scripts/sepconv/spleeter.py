@@ -209,10 +209,9 @@ def load_separator(params: dict, folder: str | os.PathLike, threads: int) -> Loa
 def to_model_input(audio: np.ndarray, sr: int) -> np.ndarray:
     """A ``(n, channels)`` segment as spleeter's input: stereo (mono is copied to both
     channels) at 44.1 kHz (resampled with soxr's high quality, as librosa does)."""
-    if audio.shape[1] == 1:
-        audio = np.repeat(audio, 2, axis=1)
-    elif audio.shape[1] != 2:
-        raise StepError(f"the segment has {audio.shape[1]} channels; mono or stereo expected")
+    from .audio import to_stereo  # light: librosa is imported only by its resample()
+
+    audio = to_stereo(audio, "the segment")
     if sr != SAMPLE_RATE:
         import soxr
 
