@@ -1,3 +1,6 @@
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -92,3 +95,43 @@ def test_every_supported_format_rate_and_layout_decodes(tmp_path, fmt, subtype, 
         # lossy codecs pad a little at the ends
         assert abs(decoded.shape[0] - sr) <= (0 if fmt in ("WAV", "FLAC", "AIFF") else 2_400)
         assert 0.3 < np.sqrt(np.mean(np.square(decoded))) < 0.4  # the tone's RMS, 0.354
+
+
+FFMPEG = shutil.which("ffmpeg")
+
+
+@pytest.mark.skipif(not FFMPEG, reason="ffmpeg is not installed (apt-get install ffmpeg)")
+@pytest.mark.parametrize("suffix,codec", [("m4a", "aac"), ("aac", "aac"), ("wma", "wmav2")])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_formats_libsndfile_lacks_decode_through_ffmpeg(tmp_path, suffix, codec, channels):
+    for sr in (22_050, 44_100, 48_000):
+        t = np.arange(sr) / sr  # one second
+        audio = np.stack([0.5 * np.sin(2 * np.pi * 440 * t)] * channels, axis=1)
+        source = tmp_path / f"source-{sr}-{channels}.wav"
+        sf.write(source, audio.astype(np.float32), sr, subtype="PCM_16")
+        path = tmp_path / f"song-{sr}-{channels}.{suffix}"
+        cmd = [FFMPEG, "-loglevel", "error", "-y", "-i", source, "-c:a", codec, path]
+        subprocess.run(cmd, check=True)
+        with pytest.raises(sf.LibsndfileError):
+            sf.info(path)  # the format is one that libsndfile does not read
+        decoded, decoded_sr = load_song(str(path))
+        assert decoded.dtype == np.float32
+        assert decoded_sr == sr and decoded.shape[1] == channels
+        assert abs(decoded.shape[0] - sr) <= 4_096  # encoder priming and padding
+        assert 0.3 < np.sqrt(np.mean(np.square(decoded))) < 0.4  # the tone's RMS, 0.354
+
+
+def test_without_ffmpeg_an_unknown_format_says_what_to_install(tmp_path, monkeypatch, rng):
+    import audioread.ffdec
+
+    monkeypatch.setattr(audioread.ffdec, "available", lambda: False)
+    monkeypatch.setattr(audioread, "available_backends", lambda **_: [])
+    junk = tmp_path / "song.m4a"
+    junk.write_bytes(rng.bytes(2000))
+    with pytest.raises(StepError) as err:
+        load_song(str(junk))
+    assert str(err.value) == (
+        f"cannot decode audio file {junk}: not in a format that libsndfile recognises "
+        "(wav, flac, ogg, mp3, ...), and ffmpeg, which decodes more (m4a, aac, ...), "
+        "is not installed"
+    )

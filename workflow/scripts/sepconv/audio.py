@@ -14,6 +14,10 @@ from .steps import StepError
 def load_song(path: str) -> tuple[np.ndarray, int]:
     """Read a song as float32 ``(n_samples, n_channels)`` and its rate in Hz.
 
+    libsndfile (through soundfile) reads wav, flac, ogg, mp3, aiff and more; a file in a
+    format it does not recognise (m4a, aac, wma, ...) is decoded by audioread, which uses
+    ffmpeg where it is installed.
+
     Raises :class:`StepError` naming the file when it cannot be decoded, is truncated (its
     header declares more audio than the file holds), holds no samples, or holds NaN or
     infinite samples.
@@ -24,14 +28,19 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
         info = sf.info(path)
         audio, sr = sf.read(path, dtype="float32", always_2d=True)
     except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, TypeError...
-        raise StepError(f"cannot decode audio file {path}: {_decode_reason(path, err)}") from None
-    truncated = _truncation(info.extra_info)
-    if truncated:
-        declared, present = truncated
-        raise StepError(
-            f"audio file {path} is truncated: its header declares {declared:,} bytes of audio, "
-            f"the file holds {present:,}"
-        )
+        if not _unrecognised(path, err):
+            raise StepError(
+                f"cannot decode audio file {path}: {_decode_reason(path, err)}"
+            ) from None
+        audio, sr = _load_with_audioread(path)
+    else:
+        truncated = _truncation(info.extra_info)
+        if truncated:
+            declared, present = truncated
+            raise StepError(
+                f"audio file {path} is truncated: its header declares {declared:,} bytes of "
+                f"audio, the file holds {present:,}"
+            )
     if audio.size == 0:
         raise StepError(f"audio file {path} holds no samples")
     if not np.all(np.isfinite(audio)):
@@ -39,16 +48,44 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
     return audio, int(sr)
 
 
-def _decode_reason(path: str, err: Exception) -> str:
-    """libsndfile's reason; for a file in no format it knows, one wording (libsndfile says
-    "Format not recognised", or "does not exist" of a file that exists, by what the bytes
-    look like)."""
+def _unrecognised(path: str, err: Exception) -> bool:
+    """Whether libsndfile failed because it knows no format for the file's bytes (it says
+    "Format not recognised", or "not a regular file" of a file that exists, by what the
+    bytes look like)."""
     import os
 
     text = str(err)
-    unknown = "Format not recognised" in text or "not a regular file" in text
-    if unknown and os.path.isfile(path):
-        return "not in an audio format that libsndfile recognises (wav, flac, ogg, mp3, ...)"
+    return os.path.isfile(path) and (
+        "Format not recognised" in text or "not a regular file" in text
+    )
+
+
+def _load_with_audioread(path: str) -> tuple[np.ndarray, int]:
+    """Decode ``path`` with audioread (ffmpeg where installed) as float32 ``(n, channels)``."""
+    import audioread
+    import audioread.ffdec
+
+    try:
+        with audioread.audio_open(path) as decoder:
+            sr, channels = decoder.samplerate, decoder.channels
+            data = b"".join(decoder)  # 16-bit little-endian PCM, channels interleaved
+    except (audioread.DecodeError, OSError, EOFError) as err:
+        formats = "wav, flac, ogg, mp3, ..."
+        if audioread.ffdec.available():
+            reason = f"neither libsndfile ({formats}) nor ffmpeg can decode it"
+        else:
+            reason = (
+                f"not in a format that libsndfile recognises ({formats}), and ffmpeg, "
+                "which decodes more (m4a, aac, ...), is not installed"
+            )
+        raise StepError(f"cannot decode audio file {path}: {reason}") from err
+    audio = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+    return audio.reshape(-1, channels), int(sr)
+
+
+def _decode_reason(path: str, err: Exception) -> str:
+    """libsndfile's reason, without its ``Error opening 'PATH': `` prefix."""
+    text = str(err)
     if text.startswith(f"Error opening {path!r}: "):
         text = text[len(f"Error opening {path!r}: ") :]
     return text
