@@ -78,7 +78,9 @@ rule separate_spleeter:
     threads: config["spleeter"]["threads"]
     resources:
         mem_mb=config["spleeter"]["mem_mb"],
+        runtime=20,
         gpu=1,
+        jobs_per_gpu=1,
     params:
         folder=str(SPLEETER_FOLDER),
         model_params=json.dumps(config["spleeter"]["model_params"]),
@@ -87,4 +89,5 @@ rule separate_spleeter:
         f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
         "--model-folder {params.folder:q} --model-params {params.model_params:q} "
         "--segment {input.segment:q} --out-dir {params.out_dir:q} --song {wildcards.song} "
-        "--threads {threads} --log {log:q}"
+        "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
+        "--log {log:q}"

@@ -38,6 +38,7 @@ rule train_model:
     threads: 1
     resources:
         gpu=1,
+        jobs_per_gpu=1,
         mem_mb=4000,
         runtime=30,
     params:

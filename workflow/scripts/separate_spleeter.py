@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sepconv import STEMS  # noqa: E402
+from sepconv import STEMS, gpu  # noqa: E402
 from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.spleeter import (  # noqa: E402
     SAMPLE_RATE,
@@ -42,6 +42,7 @@ def main(step, log):
     log.info(
         "segment %s: %d Hz, %d channel(s) -> 44.1 kHz stereo", args.segment, sr, segment.shape[1]
     )
+    gpu.for_job(args, log)  # before TensorFlow starts
     start = time.perf_counter()
     separator = load_separator(params, folder, step.threads)
     loaded = time.perf_counter()
@@ -74,6 +75,8 @@ def parse(argv=None):
     parser.add_argument("--out-dir", required=True, help="where {stem}.wav are written")
     parser.add_argument("--song", required=True)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
+    parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
     parser.add_argument("--log", required=True)
     return parser.parse_args(argv)
 

@@ -5,13 +5,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from sepconv import backend
+from sepconv import backend, gpu
 from sepconv.io import write_json
 from sepconv.steps import StepError, run_step
 
 
 def main(snakemake, log):
     start = time.perf_counter()
+    lease = gpu.for_job(snakemake.resources, log)  # before the backend starts
     runtime = backend.configure(threads=snakemake.threads)
     log.info("keras backend %s on %s, %d thread(s)", *runtime.values())
     if runtime["device"] == "cpu":
@@ -58,6 +59,7 @@ def main(snakemake, log):
         **result,
         "wall_time_s": time.perf_counter() - start,
         **runtime,
+        "gpu_lease": lease.record(),
         "versions": backend.versions(),
     }
     write_json(snakemake.output.json, record)
