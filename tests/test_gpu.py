@@ -145,3 +145,13 @@ def test_no_gpu_on_the_machine_takes_no_lease_and_says_so(leases, monkeypatch, c
 def test_jobs_per_device_must_be_positive(leases):
     with pytest.raises(ValueError, match="at least 1"):
         gpu.acquire(jobs_per_device=0)
+
+
+def test_lease_files_can_be_shared_by_every_user(leases):
+    old = os.umask(0o022)
+    try:
+        gpu.acquire(jobs_per_device=1)
+    finally:
+        os.umask(old)
+    assert leases.stat().st_mode & 0o7777 == 0o1777
+    assert (leases / "gpu0.slot0.lock").stat().st_mode & 0o777 == 0o666

@@ -91,14 +91,24 @@ _held: list[Lease] = []  # keeps the lock files open for the life of the process
 
 
 def _try_lock(path: Path) -> int | None:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        writable = True
+        try:
+            os.fchmod(fd, 0o666)  # past the umask, so that other users can lock it too
+        except PermissionError:  # another user's file
+            pass
+    except PermissionError:  # another user's file that stayed read-only: flock works on it
+        fd = os.open(path, os.O_RDONLY)
+        writable = False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         return None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for people looking
+    if writable:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for people looking
     return fd
 
 
