@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from scipy import signal
 
 from . import STEMS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ def corpus_table(counts: dict[str, int], songs_per_artist: int = 2) -> pd.DataFr
     Song ids are ``{genre}-{index:02d}``; consecutive songs of a genre share an artist,
     ``songs_per_artist`` at a time.
     """
+    import pandas as pd  # here, not at the top: the per-song synthesis job does not need it
+
     rows = []
     for genre, count in counts.items():
         if genre not in GENRES:
