@@ -37,7 +37,7 @@ start_daemon() { # name pidfile command...
   shift 2
   "$@" || die "$name did not start; see its log under $STATE"
   for _ in $(seq 50); do
-    [[ -s $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null && return 0
+    [[ -s $pidfile ]] && alive "$(cat "$pidfile")" && return 0
     sleep 0.1
   done
   die "$name did not start; see its log under $STATE"
@@ -57,8 +57,9 @@ up() {
       die "$daemon is already running (pid ${running//$'\n'/, }); stop it first ('$0 down STATE' for one this script started)"
     fi
   done
-  rm -rf "$STATE"
+  # STATE may be a folder the caller made: keep it, clear only this script's pid files
   mkdir -p "$STATE/ctld" "$STATE/spool" /run/munge
+  rm -f "$STATE/slurmctld.pid" "$STATE/slurmd.pid" "$STATE/munged.pid"
 
   local node topology
   node=$(hostname -s)
@@ -114,6 +115,12 @@ EOF
   die "node $node did not become idle; see $STATE/slurmctld.log and $STATE/slurmd.log"
 }
 
+alive() { # a running process, not a zombie left for a parent that does not reap
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $state != Z* ]]
+}
+
 down() {
   local pidfile pid
   for pidfile in "$STATE/slurmd.pid" "$STATE/slurmctld.pid" "$STATE/munged.pid"; do
@@ -121,7 +128,7 @@ down() {
     pid=$(cat "$pidfile")
     kill "$pid" 2>/dev/null || continue
     for _ in $(seq 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
