@@ -155,3 +155,21 @@ def test_lease_files_can_be_shared_by_every_user(leases):
         os.umask(old)
     assert leases.stat().st_mode & 0o7777 == 0o1777
     assert (leases / "gpu0.slot0.lock").stat().st_mode & 0o777 == 0o666
+
+
+def test_a_jobs_resources_choose_cpu_or_its_slots(leases, monkeypatch):
+    """What the rules call: gpu=0 hides every GPU; otherwise jobs_per_gpu sets the slots."""
+    from types import SimpleNamespace
+
+    lease = gpu.for_job(SimpleNamespace(gpu=0, jobs_per_gpu=4))
+    assert lease.how == "gpu=0" and os.environ["CUDA_VISIBLE_DEVICES"] == ""
+    taken = []
+    for _ in range(3):
+        monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+        lease = gpu.for_job(SimpleNamespace(gpu=1, jobs_per_gpu=2))
+        taken.append((lease.device, lease.slot))
+    assert taken == [("0", 0), ("1", 0), ("0", 1)]
+    gpu._held[1].release()  # device 1, slot 0
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    lease = gpu.for_job(SimpleNamespace(gpu=1))  # no jobs_per_gpu: slot 0 only
+    assert (lease.device, lease.slot) == ("1", 0)
