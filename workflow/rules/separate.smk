@@ -52,6 +52,8 @@ rule spleeter_model:
         manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
     log:
         f"logs/spleeter/{SPLEETER_MODEL}.log",
+    benchmark:
+        f"benchmarks/spleeter/{SPLEETER_MODEL}.tsv"
     priority: 100
     localrule: True
     conda:
