@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from sepconv import STEMS
-from sepconv.separation import check_stems, separate_hpss, si_sdr
+from sepconv.separation import (
+    check_stems,
+    harmonic_percussive,
+    nn_median,
+    separate_hpss,
+    si_sdr,
+)
 
 SR = 44_100
 
@@ -45,6 +51,48 @@ def test_hpss_puts_clicks_in_drums_and_low_sine_in_bass(click_and_sine):
     assert share("bass", sine) > 0.8
     assert share("bass", clicks) < 0.2
     assert share("drums", sine) < 0.1
+
+
+def test_harmonic_percussive_equals_librosa(rng):
+    import librosa.decompose
+
+    magnitude = np.abs(rng.standard_normal((257, 120))).astype(np.float32)
+    magnitude[:, ::10] += 3.0  # clicks
+    magnitude[40] += 2.0  # a steady tone
+    ours = harmonic_percussive(magnitude, 17, 2.0)
+    theirs = librosa.decompose.hpss(magnitude, kernel_size=17, power=2.0, mask=False)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_nn_median_is_median_of_most_similar_frames_outside_the_band(rng):
+    spectrogram = np.abs(rng.standard_normal((12, 40)))
+    width, k = 3, 5
+    out = nn_median(spectrogram, width, k)
+    unit = spectrogram / np.linalg.norm(spectrogram, axis=0)
+    for frame in range(40):
+        candidates = [j for j in range(40) if abs(j - frame) >= width]
+        ranked = sorted(candidates, key=lambda j: -float(unit[:, frame] @ unit[:, j]))
+        expected = np.median(spectrogram[:, ranked[:k]], axis=1)
+        np.testing.assert_allclose(out[:, frame], expected, rtol=1e-12)
+    # neighbours chosen on other features: the median of a band of bins
+    band = nn_median(spectrogram[:4], width, k, by=spectrogram)
+    np.testing.assert_allclose(band, out[:4], rtol=1e-12)
+
+
+def test_nn_median_keeps_a_repeating_background_and_drops_a_one_off_event(rng):
+    pattern = np.abs(rng.standard_normal((64, 8)))  # one bar, repeated 12 times
+    background = np.tile(pattern, 12) + 0.01 * np.abs(rng.standard_normal((64, 96)))
+    spectrogram = background.copy()
+    spectrogram[30:34, 50:53] += 5.0  # a note that happens once
+    filtered = nn_median(spectrogram, width=4, k=9)  # each frame has 11 repeats
+    assert np.max(np.abs(filtered[30:34, 50:53] - background[30:34, 50:53])) < 0.1
+    assert np.max(np.abs(filtered - background)) < 0.1
+
+
+def test_nn_median_refuses_a_width_that_leaves_no_neighbours():
+    with pytest.raises(ValueError, match="no neighbours"):
+        nn_median(np.ones((4, 5)), width=3)
 
 
 def test_check_stems_refuses_stems_that_do_not_sum():

@@ -5,13 +5,25 @@
 1. harmonic-percussive separation (median filtering, Fitzgerald 2010) of the magnitude:
    the percussive mask gives ``drums``;
 2. the harmonic part is split into a repeating background and a non-repeating foreground by
-   nearest-neighbour filtering (librosa's vocal separation recipe, after Rafii and Pardo 2012);
-   the foreground inside the vocal band gives ``vocals``;
+   nearest-neighbour filtering (librosa's vocal separation recipe, after Rafii and Pardo 2012):
+   each frame's background is the median of the frames most similar to it (cosine similarity,
+   frames closer in time than ``nn_width_s`` excluded); the foreground inside the vocal band
+   gives ``vocals``;
 3. the harmonic background below ``bass_cutoff`` (a smooth 4th-order crossover) gives ``bass``;
 4. ``other`` is the mixture minus the three, so the four stems sum to the mixture exactly.
 
 The masks are computed once from the mid (mean) channel and applied to each channel, which
 keeps the stereo image and halves the work.
+
+The STFT, its inverse and the soft masks are librosa's; the median filters of step 1 are
+scipy's, as in ``librosa.decompose.hpss`` (the tests check that both give the same masks).
+Step 2 is :func:`nn_median`, a few lines of NumPy in place of ``librosa.decompose.nn_filter``,
+which imports scikit-learn and builds a sparse recurrence matrix (0.45 s of import and 0.3 s of
+work in every hpss job). It takes the ``k`` most similar frames outside the excluded band, with
+``k`` three times librosa's default, since librosa draws its ``k`` from among the ``k + 2 width``
+nearest, which spreads them as widely. Median SI-SDR on the default corpus for 1, 2, 3 and 4
+times librosa's ``k``: vocals 1.5, 3.3, 4.0, 4.1 dB, other -3.9, -3.4, -3.0, -3.1 dB (librosa's
+``nn_filter``: 3.5 and -3.3 dB). The median is taken in the vocal band only, where it is used.
 """
 
 from __future__ import annotations
@@ -43,6 +55,55 @@ def _softmask(x: np.ndarray, ref: np.ndarray, power: float) -> np.ndarray:
     return librosa.util.softmask(x, ref, power=power, split_zeros=True)
 
 
+def harmonic_percussive(
+    magnitude: np.ndarray, kernel_size: int, power: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Harmonic and percussive parts of a magnitude spectrogram by median filtering.
+
+    The same as ``librosa.decompose.hpss(magnitude, kernel_size=..., power=..., mask=False)``
+    without the import of scikit-learn that comes with ``librosa.decompose``.
+    """
+    from scipy.ndimage import median_filter
+
+    across_time = median_filter(magnitude, size=(1, kernel_size), mode="reflect")
+    across_freq = median_filter(magnitude, size=(kernel_size, 1), mode="reflect")
+    return (
+        magnitude * _softmask(across_time, across_freq, power),
+        magnitude * _softmask(across_freq, across_time, power),
+    )
+
+
+def nn_median(
+    spectrogram: np.ndarray,
+    width: int,
+    k: int | None = None,
+    by: np.ndarray | None = None,
+) -> np.ndarray:
+    """Nearest-neighbour median filter of a ``(n_bins, n_frames)`` magnitude spectrogram.
+
+    Each frame is replaced by the element-wise median of the ``k`` frames most similar to it,
+    among the frames at least ``width`` frames away from it. Similarity is the cosine
+    similarity of the frames of ``by`` (``(n_features, n_frames)``; default the spectrogram
+    itself), so a band of bins can be filtered with neighbours chosen on the whole spectrum.
+    ``k`` defaults to librosa's ``2 * ceil(sqrt(n_frames - 2 * width + 1))``.
+    """
+    by = spectrogram if by is None else by
+    n = spectrogram.shape[1]
+    candidates = n - (2 * width - 1)  # frames outside the band around a frame in the middle
+    if width < 1 or candidates < 1 or by.shape[1] != n:
+        raise ValueError(f"width {width} leaves no neighbours among {n} frames")
+    if k is None:
+        k = int(2 * np.ceil(np.sqrt(n - 2 * width + 1)))
+    k = max(1, min(k, candidates))  # frames near either end have more candidates
+    unit = by / np.maximum(np.linalg.norm(by, axis=0), np.finfo(by.dtype).tiny)
+    similarity = unit.T @ unit
+    frames = np.arange(n)
+    similarity[np.abs(frames[:, None] - frames[None, :]) < width] = -np.inf
+    neighbours = np.argpartition(-similarity, k - 1, axis=1)[:, :k]  # (n_frames, k)
+    by_frame = np.ascontiguousarray(spectrogram.T)  # gathers rows, not strided columns
+    return np.median(by_frame[neighbours], axis=1).T.astype(spectrogram.dtype)
+
+
 def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, np.ndarray]:
     """Soft masks ``{stem: (n_bins, n_frames)}`` for bass, drums and vocals, each in [0, 1].
 
@@ -50,32 +111,30 @@ def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, 
     """
     import librosa
 
-    harmonic, percussive = librosa.decompose.hpss(
-        magnitude, kernel_size=params.kernel_size, power=params.power, mask=False
-    )
+    harmonic, percussive = harmonic_percussive(magnitude, params.kernel_size, params.power)
     drums = _softmask(percussive, harmonic, params.power)
     harmonic_mask = 1.0 - drums
     harm = magnitude * harmonic_mask
 
-    # librosa needs 1 <= width < (n_frames - 1) // 2; short inputs get a narrower exclusion
+    freqs = librosa.fft_frequencies(sr=sr, n_fft=params.n_fft)
+    lo, hi = params.vocal_band
+    band = (freqs >= lo) & (freqs <= hi)
+    # the repeating background, needed only where vocals can be: outside the vocal band the
+    # foreground is zero; a narrower exclusion for short inputs keeps every frame some neighbours
+    n_frames = harm.shape[1]
     width = min(
-        max(1, int(round(params.nn_width_s * sr / params.hop_length))), (harm.shape[1] - 1) // 2 - 1
+        max(1, int(round(params.nn_width_s * sr / params.hop_length))), (n_frames - 1) // 2 - 1
     )
-    if width >= 1:
-        background = librosa.decompose.nn_filter(
-            harm, aggregate=np.median, metric="cosine", width=width
-        )
-        background = np.minimum(harm, background)
-    else:  # too few frames to find repetitions: everything counts as background
-        background = harm
+    background = harm.copy()
+    if width >= 1 and band.any():
+        neighbours = 6 * int(np.ceil(np.sqrt(n_frames - 2 * width + 1)))  # 3x librosa's
+        background[band] = np.minimum(harm[band], nn_median(harm[band], width, neighbours, by=harm))
+    # else too few frames to find repetitions: everything counts as background
     foreground = harm - background
     vocal_fg = _softmask(foreground, params.vocal_margin * background, params.power)
 
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=params.n_fft)[:, None]
-    lo, hi = params.vocal_band
-    in_band = ((freqs >= lo) & (freqs <= hi)).astype(magnitude.dtype)
-    vocals = harmonic_mask * vocal_fg * in_band
-    low = 1.0 / (1.0 + (freqs / params.bass_cutoff) ** 4)
+    vocals = harmonic_mask * vocal_fg * band[:, None].astype(magnitude.dtype)
+    low = 1.0 / (1.0 + (freqs[:, None] / params.bass_cutoff) ** 4)
     bass = (harmonic_mask - vocals) * low
     return {"bass": bass, "drums": drums, "vocals": vocals}
 
