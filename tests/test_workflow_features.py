@@ -94,3 +94,28 @@ def test_oracle_needs_ground_truth_stems(tmp_path):
     )
     assert proc.returncode != 0
     assert "separator 'oracle' needs ground-truth stems" in proc.stderr + proc.stdout
+
+
+def test_benchmark_tool_reads_job_times_and_si_sdr(tensors_run):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import benchmark_features
+
+    times = benchmark_features.job_times(tensors_run)
+    assert {folder: len(v) for folder, v in times.items()} == {
+        "corpus": 6,
+        "mels": 6,
+        "segments": 6,
+        "stems/hpss": 6,
+        "stems/oracle": 6,
+        "tensors/hpss": 3,
+        "tensors/none": 1,
+        "tensors/oracle": 3,
+    }
+    assert all(t > 0 for values in times.values() for t in values)
+    si_sdr = benchmark_features.hpss_si_sdr(tensors_run)
+    assert set(si_sdr) <= {"bass", "drums", "other", "vocals"} and {"bass", "drums"} <= set(si_sdr)
+    assert all(np.isfinite(value) and count <= 6 for value, count in si_sdr.values())
+    assert si_sdr["bass"][1] == 6
