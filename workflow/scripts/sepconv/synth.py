@@ -204,10 +204,10 @@ def _env(
 
 
 # Filters act on whole notes, so they are applied in the frequency domain: the spectrum of the
-# zero-padded note times a Butterworth or resonator magnitude response (zero phase). NumPy's FFT
-# does it as fast as an IIR filter would, and a synthesis job does not pay the 0.7 s import of
-# scipy.signal. The padding (93 ms at 44.1 kHz) outlasts every response here, so nothing wraps
-# around; the output is cut to the input's length.
+# zero-padded note times a Butterworth or resonator magnitude response (zero phase), with
+# NumPy's FFT. A song costs about 0.15 s more than with scipy.signal's IIR filters, and its job
+# saves the 0.7 s import of scipy.signal. The padding (93 ms at 44.1 kHz) outlasts every
+# response here, so nothing wraps around; the output is cut to the input's length.
 _PAD_S = 0.093
 
 
