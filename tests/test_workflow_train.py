@@ -133,11 +133,18 @@ def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):
     assert (tmp_path / "results/metrics.tsv").read_bytes() == first
 
 
+def _default_sigint():
+    # a command started in the background by a non-interactive shell (`cmd &`) inherits SIGINT
+    # ignored, and Python then leaves it ignored: Snakemake must see Ctrl-C as a terminal gives it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(workdir):
     return subprocess.Popen(
         snakemake_command(workdir, config=CONFIG),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=_default_sigint,
     )
 
 
