@@ -93,6 +93,8 @@ def test_nn_median_keeps_a_repeating_background_and_drops_a_one_off_event(rng):
 def test_nn_median_refuses_a_width_that_leaves_no_neighbours():
     with pytest.raises(ValueError, match="no neighbours"):
         nn_median(np.ones((4, 5)), width=3)
+    with pytest.raises(ValueError, match="by has 6 frames, the spectrogram 5"):
+        nn_median(np.ones((4, 5)), width=1, by=np.ones((4, 6)))
 
 
 def test_check_stems_refuses_stems_that_do_not_sum():

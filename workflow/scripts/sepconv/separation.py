@@ -92,7 +92,9 @@ def nn_median(
     by = spectrogram if by is None else by
     n = spectrogram.shape[1]
     candidates = n - (2 * width - 1)  # frames outside the band around a frame in the middle
-    if width < 1 or candidates < 1 or by.shape[1] != n:
+    if by.shape[1] != n:
+        raise ValueError(f"by has {by.shape[1]} frames, the spectrogram {n}")
+    if width < 1 or candidates < 1:
         raise ValueError(f"width {width} leaves no neighbours among {n} frames")
     if k is None:
         k = int(2 * np.ceil(np.sqrt(n - 2 * width + 1)))
