@@ -1,29 +1,33 @@
 """Source separation and depthwise separable convolutions for computer audition.
 
 Reproduces and extends Mersy & Kuan (2021): songs -> segments -> stems -> mel spectrograms ->
-stacked tensors -> per-seed splits -> per-model, per-seed training runs -> Table 1, significance tests, figures, report. See README.md.
+stacked tensors -> per-seed splits -> per-model, per-seed training runs -> Table 1,
+significance tests, figures, report. See README.md.
+
+The library behind the steps is the `sepconv` package in workflow/scripts (installed into the
+environment by `uv sync`). Every path here is relative to this file, so the workflow runs from
+any working directory and as a Snakemake module.
 """
 
-import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
+from sepconv.config import config_error
+
 min_version("9.0")
 
+WORKFLOW_ROOT = Path(str(workflow.current_basedir))
 
-configfile: Path(workflow.basedir) / "config" / "config.yaml"
+
+configfile: WORKFLOW_ROOT / "config" / "config.yaml"
 
 
 report: "workflow/report/workflow.rst"
 
 
-sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-
-from sepconv.config import config_error
-
-CONFIG_SCHEMA = Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml"
+CONFIG_SCHEMA = WORKFLOW_ROOT / "workflow" / "schemas" / "config.schema.yaml"
 try:
     validate(config, CONFIG_SCHEMA)
 except WorkflowError:

@@ -6,16 +6,14 @@ python tests/spleeter_helper.py si-sdr FOLDER MIXTURE.wav VOCALS.wav
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
-
-from sepconv.spleeter import load_separator, model_params  # noqa: E402
+# envs/spleeter does not install the library: the tests put workflow/scripts on PYTHONPATH
+from sepconv.separators.spleeter import load_separator, model_params
 
 
 def tiny_checkpoint(folder: Path, model: str, filters: list[int]) -> None:

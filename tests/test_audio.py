@@ -5,15 +5,15 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from sepconv.audio import auto_start, check_not_silent, cut_segment, load_song, to_stereo
-from sepconv.constants import segment_samples
-from sepconv.steps import StepError
+from sepconv.errors import InputError
+from sepconv.signal.audio import load_song, to_stereo
+from sepconv.signal.segments import auto_start, check_not_silent, cut_segment, segment_samples
 
 
 def test_segment_length_gives_paper_frames():
-    assert segment_samples(22_050) == 233_984
-    assert segment_samples(44_100) == 467_968
-    assert segment_samples(48_000) == round(233_984 * 48_000 / 22_050)
+    assert segment_samples(22_050, 458, 512, 22_050) == 233_984
+    assert segment_samples(44_100, 458, 512, 22_050) == 467_968
+    assert segment_samples(48_000, 458, 512, 22_050) == round(233_984 * 48_000 / 22_050)
 
 
 def test_auto_start_finds_loudest_window(rng):
@@ -26,7 +26,7 @@ def test_auto_start_finds_loudest_window(rng):
 
 def test_cut_segment_too_short_is_an_error_unless_padded():
     audio = np.ones((100, 2), np.float32)
-    with pytest.raises(StepError, match=r"song\.wav is too short.*segment\.pad"):
+    with pytest.raises(InputError, match=r"song\.wav is too short.*segment\.pad"):
         cut_segment(audio, 50, 80, path="song.wav", sr=10)
     padded = cut_segment(audio, 50, 80, path="song.wav", sr=10, pad=True)
     assert padded.shape == (80, 2) and padded[:50].all() and not padded[50:].any()
@@ -35,23 +35,23 @@ def test_cut_segment_too_short_is_an_error_unless_padded():
 def test_to_stereo():
     mono = np.arange(4, dtype=np.float32)[:, None]
     assert to_stereo(mono).shape == (4, 2)
-    with pytest.raises(StepError, match="3 channels"):
+    with pytest.raises(InputError, match="3 channels"):
         to_stereo(np.zeros((4, 3)), "x.wav")
 
 
 def test_silent_segment_is_an_error():
-    with pytest.raises(StepError, match="silent"):
+    with pytest.raises(InputError, match="silent"):
         check_not_silent(np.zeros((100, 2)), "quiet.wav")
 
 
 def test_load_song_errors_name_the_file(tmp_path, rng):
     junk = tmp_path / "junk.wav"
     junk.write_bytes(rng.bytes(2000))
-    with pytest.raises(StepError, match="cannot decode audio file .*junk.wav"):
+    with pytest.raises(InputError, match="cannot decode audio file .*junk.wav"):
         load_song(str(junk))
     nan = tmp_path / "nan.wav"
     sf.write(nan, np.array([0.0, np.nan, 0.1], np.float32), 8000, subtype="FLOAT")
-    with pytest.raises(StepError, match="NaN"):
+    with pytest.raises(InputError, match="NaN"):
         load_song(str(nan))
 
 
@@ -61,7 +61,9 @@ def test_a_wav_cut_short_is_truncated_but_a_streamed_header_is_not(tmp_path, rng
     data = whole.read_bytes()
     cut = tmp_path / "cut.wav"
     cut.write_bytes(data[:-4000])
-    with pytest.raises(StepError, match=r"cut\.wav is truncated: its header declares 16,000 bytes"):
+    with pytest.raises(
+        InputError, match=r"cut\.wav is truncated: its header declares 16,000 bytes"
+    ):
         load_song(str(cut))
     # a streamed WAV declares a placeholder size (0xFFFFFFFF) and is read whole
     streamed = tmp_path / "streamed.wav"
@@ -128,7 +130,7 @@ def test_without_ffmpeg_an_unknown_format_says_what_to_install(tmp_path, monkeyp
     monkeypatch.setattr(audioread, "available_backends", lambda **_: [])
     junk = tmp_path / "song.m4a"
     junk.write_bytes(rng.bytes(2000))
-    with pytest.raises(StepError) as err:
+    with pytest.raises(InputError) as err:
         load_song(str(junk))
     assert str(err.value) == (
         f"cannot decode audio file {junk}: not in a format that libsndfile recognises "

@@ -90,7 +90,7 @@ LOAD_CASES = {
     ),
     "negative trial count": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=-1),
-        "config key trials: -1 is less than the minimum of 1",
+        "config key trials: -1 is less than the minimum of 2",
     ),
     "misspelt model key": (
         lambda d: sheet_config(write_sheet(d, GOOD), models={"mix-conv": {"filterz": [4, 8]}}),
@@ -106,11 +106,16 @@ LOAD_CASES = {
     ),
     "one trial": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=1),
-        "trials: 1; the significance tests compare models over at least 2 trials",
+        "config key trials: 1 is less than the minimum of 2",
     ),
     "baseline that is not a model": (
         lambda d: sheet_config(write_sheet(d, GOOD), baseline="y"),
         "baseline: 'y' is not one of `models` (mix-conv, novox-conv, stems3-conv, stems3-sepconv)",
+    ),
+    "disabled baseline": (
+        lambda d: sheet_config(write_sheet(d, GOOD), models={"novox-conv": {"enabled": False}}),
+        "baseline: 'novox-conv' has `enabled: false`; the significance tests compare every "
+        "model with it, so enable it or name another baseline",
     ),
     "unknown representation": (
         lambda d: sheet_config(write_sheet(d, GOOD), models={"x": {"representation": "stems9"}}),
@@ -152,8 +157,8 @@ LOAD_CASES = {
     ),
     "genre with one song": (
         lambda d: sheet_config(write_sheet(d, [*GOOD, ("c1", "b1.wav", "z")])),
-        "sample sheet {sheet}: every genre needs at least 2 songs for a stratified split; "
-        "too few: z (1)",
+        "sample sheet {sheet}: every genre needs at least 2 songs for a stratified split, "
+        "one for training and one for testing; too few: z (1)",
     ),
 }
 
@@ -214,7 +219,7 @@ def audio_run(data, tmp_path_factory):
     rows = GOOD + [(song, path, "y") for song, path, _ in AUDIO_CASES]
     sheet = write_sheet(data, rows)
     workdir = tmp_path_factory.mktemp("work")
-    targets = [f"results/mels/{row[0]}.npz" for row in rows]
+    targets = [f"results/mels/hpss/{row[0]}.npz" for row in rows]
     proc = run_snakemake(workdir, *targets, "--keep-going", config=sheet_config(sheet), check=False)
     return workdir, proc
 
@@ -234,5 +239,5 @@ def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, m
 def test_good_songs_complete_beside_bad_audio(audio_run):
     workdir, _ = audio_run
     for song, _, _ in GOOD:
-        assert (workdir / f"results/mels/{song}.npz").exists()
+        assert (workdir / f"results/mels/hpss/{song}.npz").exists()
     assert not [p for p in (workdir / "results").rglob("*") if ".tmp" in p.name]

@@ -2,7 +2,10 @@ from pathlib import Path
 
 import yaml
 
-from sepconv.config import config_error
+from sepconv.config import config_error, defaults
+from sepconv.learning.models import ModelSpec
+from sepconv.separators.hpss import HpssParams
+from sepconv.signal.features import MelParams
 
 SCHEMA = Path(__file__).resolve().parents[1] / "workflow/schemas/config.schema.yaml"
 CONFIG = yaml.safe_load((SCHEMA.parents[2] / "config/config.yaml").read_text())
@@ -19,3 +22,38 @@ def test_one_line_naming_the_deepest_key_and_counting_the_rest():
     assert message.startswith("config key ")
     assert "models.m.kernel[1]: -1 is less than the minimum of 1" in message
     assert message.endswith("(and 1 more problem(s))")
+
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    else:
+        yield path, node
+
+
+def test_config_yaml_restates_no_schema_default():
+    """Every default has one home, the schema: the shipped config names only what has none."""
+    model_defaults = defaults("model")
+    for path, value in _leaves(CONFIG):
+        if path[0] == "models":
+            assert model_defaults.get(path[-1], object()) != value, path
+            continue
+        node = defaults()
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        assert node is None, f"{'.'.join(path)} restates the schema's default {node!r}"
+
+
+def test_library_defaults_are_the_schema_defaults():
+    assert defaults("features")["n_frames"] == MelParams.from_config().n_frames == 458
+    assert HpssParams.from_config().vocal_band == (150.0, 8000.0)
+    spec = ModelSpec.from_config({"representation": "stems3"})
+    assert (spec.filters, spec.l1, spec.l2, spec.dropout, spec.epochs) == (
+        (8, 16),
+        1e-5,
+        1e-4,
+        0.5,
+        defaults()["epochs"],
+    )
+    assert defaults()["trials"] == 50 and defaults()["separators"] == ["hpss"]

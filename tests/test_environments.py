@@ -1,37 +1,50 @@
-import shutil
-import subprocess
+"""The environments: conda files that Snakemake can build, pins that agree with uv.lock, and
+the Spleeter environment's lock as an input of the rules that run in it."""
 
+import re
+import shutil
+
+import conda_env
 import pytest
+import yaml
+from workflow_utils import run_snakemake
+
+
+def test_conda_environment_files_are_buildable(repo):
+    for name in ("main.yaml", "spleeter.yaml"):
+        env = yaml.safe_load((repo / "envs" / name).read_text())
+        assert set(env) == {"channels", "dependencies"}, name
+        assert "conda-forge" in env["channels"]
+        assert any(str(dep).startswith("python=3.11") for dep in env["dependencies"])
+        # Snakemake copies only the YAML file: nothing may refer to a file beside it
+        pip = [dep for dep in env["dependencies"] if isinstance(dep, dict)]
+        for section in pip:
+            assert not [line for line in section["pip"] if line.startswith("-")], name
 
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not on PATH")
-def test_conda_requirements_match_the_lock(repo):
-    exported = subprocess.run(
-        [
-            "uv",
-            "export",
-            "--no-dev",
-            "--no-hashes",
-            "--no-emit-project",
-            "--frozen",
-            "--format",
-            "requirements-txt",
-            "--quiet",
-        ],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pinned = (repo / "envs" / "main-requirements.txt").read_text()
+def test_conda_pins_match_the_lock(repo):
+    env = yaml.safe_load((repo / "envs" / "main.yaml").read_text())
+    (pip,) = [dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict)]
+    locked = conda_env.locked_requirements()
+    assert pip == locked, "envs/main.yaml is out of date: run uv run python tools/conda_env.py"
+    assert len(locked) > 100 and all(re.match(r"^[A-Za-z0-9_.-]+==\S+", line) for line in locked)
+    assert (repo / "envs" / "main.yaml").read_text() == conda_env.render(locked)
 
-    def pins(text):
-        return sorted(
-            line
-            for line in text.splitlines()
-            if line and not line.startswith("#") and not line.lstrip().startswith("#")
-        )
 
-    assert pins(pinned) == pins(exported), (
-        "envs/main-requirements.txt is out of date; regenerate it as envs/main.yaml says"
+@pytest.mark.workflow
+def test_spleeter_lock_is_an_input_of_the_spleeter_rules(repo, tmp_path):
+    proc = run_snakemake(
+        tmp_path,
+        "results/stems/spleeter/house-01/bass.wav",
+        "--dry-run",
+        config={
+            "dataset": {"synthetic": {"genres": {"house": 2, "techno": 2}, "songs_per_artist": 1}},
+            "separators": ["spleeter"],
+        },
     )
+    blocks = re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)+)", proc.stdout, re.MULTILINE)
+    inputs = {rule: re.search(r"^    input: (.*)$", block, re.M)[1] for rule, block in blocks}
+    lock = str(repo / "envs" / "spleeter" / "uv.lock")
+    assert lock in inputs["spleeter_model"].split(", ")
+    assert lock in inputs["separate_spleeter"].split(", ")

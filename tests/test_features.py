@@ -1,34 +1,34 @@
 import numpy as np
 import pytest
 
-from sepconv.features import (
-    MelParams,
-    channel_audio,
-    channel_stems,
-    log_mel,
-    needs_separator,
-    stack,
-)
+from sepconv.config import channel_stems, representation_separators
+from sepconv.errors import ConfigError
+from sepconv.signal.features import MelFile, MelParams, channel_audio, log_mel
+from sepconv.signal.tensors import Tensor
+
+PARAMS = MelParams.from_config()
 
 
 @pytest.mark.parametrize("sr", [22_050, 44_100])
 def test_log_mel_shape_and_dtype(rng, sr):
     n = round(233_984 * sr / 22_050)
     audio = (0.1 * rng.standard_normal((n, 2))).astype(np.float32)
-    mel = log_mel(audio, sr)
+    mel = log_mel(audio, sr, PARAMS)
     assert mel.shape == (128, 458) and mel.dtype == np.float32
     assert np.all(np.isfinite(mel))
 
 
 def test_log_mel_is_absolute_db(rng):
     audio = (0.1 * rng.standard_normal(233_984)).astype(np.float32)
-    loud, quiet = log_mel(audio, 22_050), log_mel(audio * 0.1, 22_050)
+    loud, quiet = log_mel(audio, 22_050, PARAMS), log_mel(audio * 0.1, 22_050, PARAMS)
     np.testing.assert_allclose(loud - quiet, 20.0, atol=1e-3)  # 10x amplitude = +20 dB
-    assert log_mel(np.zeros(233_984, np.float32), 22_050).max() == pytest.approx(-100.0)
+    assert log_mel(np.zeros(233_984, np.float32), 22_050, PARAMS).max() == pytest.approx(-100.0)
 
 
-def test_frames_follow_params():
-    params = MelParams(n_frames=100, n_mels=64)
+def test_params_default_to_the_schema_and_frames_follow_them():
+    assert (PARAMS.sample_rate, PARAMS.n_mels, PARAMS.n_frames) == (22_050, 128, 458)
+    assert PARAMS.segment_samples(44_100) == 467_968
+    params = MelParams.from_config({"n_frames": 100, "n_mels": 64})
     mel = log_mel(np.ones(params.n_samples, np.float32), 22_050, params)
     assert mel.shape == (64, 100)
 
@@ -36,24 +36,46 @@ def test_frames_follow_params():
 def test_channels():
     assert channel_stems("mixture") == []
     assert channel_stems("bass+drums+other") == ["bass", "drums", "other"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         channel_stems("bass+piano")
-    assert not needs_separator(["mixture"]) and needs_separator(["mixture", "vocals"])
+    assert representation_separators(["mixture"], ["hpss"]) == ["none"]
+    assert representation_separators(["mixture", "vocals"], ["hpss", "oracle"]) == [
+        "hpss",
+        "oracle",
+    ]
     stems = {
         s: np.full(3, i + 1, np.float32) for i, s in enumerate(["bass", "drums", "other", "vocals"])
     }
     np.testing.assert_array_equal(channel_audio(stems, "bass+other"), [4, 4, 4])
 
 
-def test_stack_channel_order():
-    mels = [
-        {
-            "bass": np.full((2, 3), 10 * i + 1.0),
-            "drums": np.full((2, 3), 10 * i + 2.0),
-            "other": np.full((2, 3), 10 * i + 3.0),
-        }
-        for i in range(4)
-    ]
-    X = stack(mels, ["bass", "drums", "other"])
-    assert X.shape == (4, 2, 3, 3) and X.dtype == np.float32
-    assert X[2, 0, 0].tolist() == [21.0, 22.0, 23.0]
+def mel_file(song, offset, separator="hpss"):
+    channels = ("bass", "drums", "other", "bass+drums+other")
+    mels = np.stack([np.full((2, 3), offset + i + 1.0, np.float32) for i in range(4)])
+    return MelFile(song=song, separator=separator, channels=channels, mels=mels)
+
+
+def test_mel_file_round_trip(tmp_path):
+    written = mel_file("a1", 10)
+    written.save(tmp_path / "a1.npz")
+    read = MelFile.load(tmp_path / "a1.npz")
+    assert (read.song, read.separator, read.channels) == ("a1", "hpss", written.channels)
+    np.testing.assert_array_equal(read.mels, written.mels)
+    np.testing.assert_array_equal(read["drums"], np.full((2, 3), 12.0))
+    with pytest.raises(KeyError, match="a1 \\(hpss\\) have no channel 'vocals'"):
+        read["vocals"]
+
+
+def test_tensor_stacks_by_song_and_channel_and_round_trips(tmp_path):
+    mels = [mel_file(f"s{i}", 10 * i) for i in range(4)]
+    genre_of = {"s0": "y", "s1": "x", "s2": "y", "s3": "x"}
+    tensor = Tensor.stack(mels, ["other", "bass"], genre_of)
+    assert tensor.X.shape == (4, 2, 3, 2) and tensor.X.dtype == np.float32
+    assert tensor.X[2, 0, 0].tolist() == [23.0, 21.0]  # channel order as asked
+    assert tensor.genres.tolist() == ["x", "y"] and tensor.y.tolist() == [1, 0, 1, 0]
+    assert tensor.song.tolist() == ["s0", "s1", "s2", "s3"]
+    tensor.save(tmp_path / "t.npz")
+    read = Tensor.load(tmp_path / "t.npz")
+    for name in ("X", "y", "song", "genres", "channels"):
+        np.testing.assert_array_equal(getattr(read, name), getattr(tensor, name))
+    assert read.channels.tolist() == ["other", "bass"]

@@ -1,9 +1,6 @@
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-
-from giantsteps_sheet import Track, build_rows, slug  # noqa: E402
+from giantsteps_sheet import Track, build_rows, slug
 
 
 def test_sheet_rows_keep_chosen_genres_capped_and_reproducible(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sepconv import gpu
+from sepconv.learning import gpu
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
 
@@ -57,7 +57,7 @@ def test_concurrent_jobs_never_exceed_the_slots_of_a_device(leases, tmp_path):
     record = tmp_path / "record.txt"
     code = f"""
         import os, time
-        from sepconv import gpu
+        from sepconv.learning import gpu
         lease = gpu.acquire(jobs_per_device=2, poll_s=0.02)
         visible = os.environ["CUDA_VISIBLE_DEVICES"]
         with open({str(record)!r}, "a") as f:
@@ -88,7 +88,7 @@ def test_a_killed_holder_frees_its_slot(leases, monkeypatch):
     holder = _python(
         """
         import sys, time
-        from sepconv import gpu
+        from sepconv.learning import gpu
         gpu.acquire(jobs_per_device=1)
         print("held", flush=True)
         time.sleep(600)

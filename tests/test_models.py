@@ -2,7 +2,7 @@
 
 import pytest
 
-from sepconv.models import ModelSpec, build_model, conv_layer, forward_flops
+from sepconv.learning.models import ModelSpec, build_model, conv_layer, forward_flops
 
 
 @pytest.mark.parametrize(("conv", "weights"), [("standard", 81), ("separable", 27 + 9)])
@@ -14,7 +14,9 @@ def test_paper_parameter_claim(conv, weights):
 
 
 def test_architecture_and_regularisation():
-    spec = ModelSpec(representation="stems3", conv="separable", filters=(4, 8), pool=(4, 4))
+    spec = ModelSpec.from_config(
+        dict(representation="stems3", conv="separable", filters=(4, 8), pool=(4, 4))
+    )
     model = build_model((128, 458, 3), n_classes=6, spec=spec)
     kinds = [type(layer).__name__ for layer in model.layers[1:]]
     assert kinds == [
@@ -34,7 +36,9 @@ def test_architecture_and_regularisation():
 
 
 def test_forward_flops_counts_convolutions_and_dense():
-    spec = ModelSpec(representation="mix", filters=(2,), pool=(2, 2), kernel=(3, 3))
+    spec = ModelSpec.from_config(
+        dict(representation="mix", filters=(2,), pool=(2, 2), kernel=(3, 3))
+    )
     model = build_model((4, 6, 1), n_classes=3, spec=spec)
     conv = 2 * (4 * 6 * 2) * 9 * 1
     bn = 2 * 4 * 6 * 2
@@ -51,7 +55,7 @@ def test_spec_from_config_resolves_epochs_and_rejects_unknown_conv():
 
 
 def test_tensorflow_is_the_default_backend(monkeypatch):
-    from sepconv.backend import backend_name
+    from sepconv.learning.backend import backend_name
 
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     assert backend_name() == "tensorflow"

@@ -1,6 +1,7 @@
 import pytest
 
-from sepconv.songs import SheetError, check_genres, load_song_table, read_sheet
+from sepconv.corpus.songs import load_song_table, read_sheet
+from sepconv.errors import SheetError
 
 
 def write_sheet(tmp_path, text, files=("a.wav", "b.wav", "c.wav", "d.wav")):
@@ -56,19 +57,21 @@ def test_bad_sheets_name_file_and_line(tmp_path, text, message):
     assert str(path) in str(err.value)
 
 
-def test_genre_with_one_song_is_an_error(tmp_path):
-    path = write_sheet(tmp_path, "song\tpath\tgenre\ns1\ta.wav\tx\ns2\tb.wav\tx\ns3\tc.wav\ty\n")
-    with pytest.raises(SheetError, match=r"too few: y \(1\)"):
-        check_genres(read_sheet(path))
-
-
 def test_synthetic_table():
     table = load_song_table(
         {
             "source": "synthetic",
             "synthetic": {"genres": {"house": 2, "techno": 3}, "songs_per_artist": 2},
-        }
+        },
+        "results/corpus/{song}/mixture.wav",
     )
     assert list(table.index) == ["house-01", "house-02", "techno-01", "techno-02", "techno-03"]
     assert table["has_stems"].all()
     assert table.loc["techno-03", "path"] == "results/corpus/techno-03/mixture.wav"
+
+
+def test_the_example_sheet_reads(repo):
+    table = read_sheet(repo / "config" / "songs.example.tsv", check_files=False)
+    assert list(table["song"]) == ["track-001", "track-002", "track-003", "track-004"]
+    assert table["start"].isna().tolist() == [False, True, False, True]
+    assert list(table["artist"]) == ["Artist A", "Artist B", "Artist C", ""]

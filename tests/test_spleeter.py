@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from sepconv import STEMS
-from sepconv.spleeter import (
+from sepconv.errors import InputError, SeparationError
+from sepconv.names import STEMS
+from sepconv.separators.spleeter import (
     check_separation,
     checkpoint_problem,
     fold_stems,
@@ -12,7 +13,6 @@ from sepconv.spleeter import (
     model_root,
     to_model_input,
 )
-from sepconv.steps import StepError
 
 
 def write_checkpoint(folder, data=b"weights"):
@@ -54,7 +54,7 @@ def test_five_stems_fold_piano_into_other(rng):
     stems = fold_stems(separated)
     assert set(stems) == set(STEMS)
     np.testing.assert_allclose(stems["other"], separated["other"] + separated["piano"], rtol=1e-6)
-    with pytest.raises(StepError, match="no vocals stem"):
+    with pytest.raises(SeparationError, match="no vocals stem"):
         fold_stems({s: separated[s] for s in ("bass", "drums", "other")})
 
 
@@ -72,11 +72,13 @@ def test_separation_checks(rng):
     figures = check_separation(stems, mixture, sr, cutoff=11_025)
     assert figures["residual_db"] < -60
     # copies of the mixture do not
-    with pytest.raises(StepError, match="every spleeter stem is a copy of the mixture"):
+    with pytest.raises(SeparationError, match="every spleeter stem is a copy of the mixture"):
         check_separation({s: mixture for s in STEMS}, mixture, sr, cutoff=11_025)
     # nor stems that do not sum back
     half = {s: 0.5 * stems[s] for s in STEMS}
-    with pytest.raises(StepError, match=r"do not sum to the mixture: the residual is -9\.0 dB"):
+    with pytest.raises(
+        SeparationError, match=r"do not sum to the mixture: the residual is -9\.0 dB"
+    ):
         check_separation(half, mixture, sr, cutoff=11_025)
     # one stem may be the whole mixture (a song of drums only)
     drums_only = {s: np.zeros_like(mixture) for s in STEMS} | {"drums": band_limited}
@@ -88,5 +90,5 @@ def test_model_input_is_stereo_at_44k(rng):
     stereo = to_model_input(mono, 22_050)
     assert stereo.shape == (44_100, 2) and stereo.dtype == np.float32
     np.testing.assert_array_equal(stereo[:, 0], stereo[:, 1])
-    with pytest.raises(StepError, match="3 channels"):
+    with pytest.raises(InputError, match="3 channels"):
         to_model_input(np.zeros((10, 3), np.float32), 44_100)

@@ -8,15 +8,18 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sepconv.stats import (
+from sepconv.errors import InputError
+from sepconv.evaluation.confusion import mean_confusion
+from sepconv.evaluation.stats import (
     compare,
     corrected_resampled_ttest,
     holm,
-    read_runs,
+    metrics_table,
     significance,
     summarise,
     table1_markdown,
 )
+from sepconv.learning import runs
 
 RNG = np.random.default_rng(0)
 A = RNG.uniform(0.4, 0.8, size=20)
@@ -99,7 +102,7 @@ def test_table1_from_a_small_metrics_file(small_metrics):
     assert row["accuracy_ci_low"] == pytest.approx(0.7 - half)
     assert row["f1_macro_mean"] == pytest.approx(0.6)
     assert table.query("model == 'base'")["baseline"].all()
-    markdown = table1_markdown(table, "base", {"last_epoch": "last", "min_test_loss": "min"})
+    markdown = table1_markdown(table, "base")
     assert "| Model | Separator | Accuracy | F1 | Parameters | Trials |" in markdown
     assert "| base† | hpss | 0.600 ± 0.100 [" in markdown
     assert markdown.count("## ") == 2
@@ -120,7 +123,7 @@ def test_significance_from_a_small_metrics_file(small_metrics):
     np.testing.assert_allclose(family["p_corrected_holm"], holm(family["p_corrected"]))
 
 
-def test_read_runs(tmp_path):
+def test_metrics_table_and_mean_confusion_from_run_records(tmp_path):
     paths = []
     for seed in (1, 2):
         run = {
@@ -140,8 +143,35 @@ def test_read_runs(tmp_path):
         path = tmp_path / f"seed{seed}.json"
         path.write_text(json.dumps(run))
         paths.append(path)
-    metrics, confusion = read_runs(paths)
+    records = [runs.load(path) for path in paths]
+    metrics, confusion = metrics_table(records), mean_confusion(records)
     assert len(metrics) == 4 and set(metrics["selection"]) == {"min_test_loss", "last_epoch"}
     np.testing.assert_allclose(
         confusion[("last_epoch", "hpss", "m")]["matrix"], [[1.0, 0.0], [0.5, 0.5]]
     )
+
+
+def test_run_record_round_trip_and_missing_fields(tmp_path):
+    selection = {"epoch": 2, "accuracy": 0.5, "f1_macro": 0.25, "test_loss": 1.5, "confusion": []}
+    record = runs.make_record(
+        separator="hpss",
+        model="m",
+        seed=3,
+        representation="stems3",
+        channels=np.array(["bass", "drums", "other"]),
+        genres=np.array(["a", "b"]),
+        hyperparameters={"conv": "standard"},
+        result={"n_train": 8, "n_test": 2, "params": 10, "selections": {"last_epoch": selection}},
+        wall_time_s=1.0,
+    )
+    runs.save(tmp_path / "seed3.json", record)
+    read = runs.load(tmp_path / "seed3.json")
+    assert read == record and read["channels"] == ["bass", "drums", "other"]
+    assert runs.metric_rows(read) == [
+        {"separator": "hpss", "model": "m", "seed": 3, "selection": "last_epoch", "epoch": 2,
+         "accuracy": 0.5, "f1_macro": 0.25, "test_loss": 1.5, "n_train": 8, "n_test": 2,
+         "params": 10}
+    ]  # fmt: skip
+    (tmp_path / "bad.json").write_text('{"separator": "hpss"}')
+    with pytest.raises(InputError, match="bad.json lacks model, seed, genres"):
+        runs.load(tmp_path / "bad.json")

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from sepconv import STEMS
-from sepconv.synth import GENRES, corpus_table, synthesize_song
+from sepconv.corpus.genres import GENRES, corpus_table
+from sepconv.corpus.render import synthesize_song
+from sepconv.names import STEMS
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +85,11 @@ def test_corpus_table_counts_ids_and_artists():
 
 
 def test_frequency_domain_filters():
-    from sepconv.synth import _band, _fft_size, _highpass, _lowpass, _resonances
+    from sepconv.corpus.dsp import bandpass, fft_size, highpass, lowpass, resonances
 
     sizes = sorted(2**a * 3**b * 5**c for a in range(22) for b in range(14) for c in range(10))
     for n in [1, 2, 7, 97, 1000, 22_050, 1_349_646]:
-        assert _fft_size(n) == next(s for s in sizes if s >= n)
+        assert fft_size(n) == next(s for s in sizes if s >= n)
 
     sr = 44_100
     t = np.arange(sr) / sr
@@ -98,18 +99,18 @@ def test_frequency_domain_filters():
         return np.std(filtered[middle]) / np.std(tone[middle])
 
     low, high = np.sin(2 * np.pi * 100 * t), np.sin(2 * np.pi * 5000 * t)
-    assert gain(_lowpass(low, 1000, sr), low) > 0.99
-    assert gain(_lowpass(high, 1000, sr, order=2), high) < 0.05  # 2nd order: 1/25 at 5 kHz
-    assert abs(gain(_lowpass(low, 100, sr), low) - 2**-0.5) < 0.01  # -3 dB at the cutoff
-    assert gain(_highpass(low, 1000, sr), low) < 0.02
-    assert gain(_highpass(high, 1000, sr), high) > 0.99
+    assert gain(lowpass(low, 1000, sr), low) > 0.99
+    assert gain(lowpass(high, 1000, sr, order=2), high) < 0.05  # 2nd order: 1/25 at 5 kHz
+    assert abs(gain(lowpass(low, 100, sr), low) - 2**-0.5) < 0.01  # -3 dB at the cutoff
+    assert gain(highpass(low, 1000, sr), low) < 0.02
+    assert gain(highpass(high, 1000, sr), high) > 0.99
     assert (
-        gain(_band(low, 1000, 3000, sr), low) < 0.02
-        and gain(_band(high, 1000, 3000, sr), high) < 0.4
+        gain(bandpass(low, 1000, 3000, sr), low) < 0.02
+        and gain(bandpass(high, 1000, 3000, sr), high) < 0.4
     )
     peak = np.sin(2 * np.pi * 700 * t)
-    assert abs(gain(_resonances(peak, [(700.0, 90.0, 0.5)], sr), peak) - 0.5) < 0.01
-    assert gain(_resonances(high, [(700.0, 90.0, 1.0)], sr), high) < 0.02
+    assert abs(gain(resonances(peak, [(700.0, 90.0, 0.5)], sr), peak) - 0.5) < 0.01
+    assert gain(resonances(high, [(700.0, 90.0, 1.0)], sr), high) < 0.02
     stereo = np.stack([low, high], axis=1)  # filtered along time, channel by channel
-    both = _lowpass(stereo, 1000, sr)
-    np.testing.assert_allclose(both[:, 0], _lowpass(low, 1000, sr), atol=1e-12)
+    both = lowpass(stereo, 1000, sr)
+    np.testing.assert_allclose(both[:, 0], lowpass(low, 1000, sr), atol=1e-12)

@@ -4,22 +4,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sepconv import backend
+from sepconv.learning import backend
+from sepconv.names import SELECTIONS
 
 backend.configure(threads=2)
 
-from sepconv.models import ModelSpec  # noqa: E402
-from sepconv.train import (  # noqa: E402
-    SELECTIONS,
-    TrainingError,
+from sepconv.errors import TrainingError  # noqa: E402
+from sepconv.learning.models import ModelSpec  # noqa: E402
+from sepconv.learning.training import (  # noqa: E402
     channel_stats,
     class_weights,
     split_indices,
     train_run,
 )
 
-SPEC = ModelSpec(
-    representation="stems3", filters=(4, 8), pool=(2, 2), learning_rate=0.01, batch_size=8, epochs=6
+SPEC = ModelSpec.from_config(
+    dict(
+        representation="stems3",
+        filters=(4, 8),
+        pool=(2, 2),
+        learning_rate=0.01,
+        batch_size=8,
+        epochs=6,
+    )
 )
 
 

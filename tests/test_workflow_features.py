@@ -7,6 +7,9 @@ import pytest
 import soundfile as sf
 from workflow_utils import TINY, run_snakemake
 
+from sepconv.signal.features import MelFile
+from sepconv.signal.tensors import Tensor
+
 pytestmark = pytest.mark.workflow
 SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02", "techno-03"]
 
@@ -29,24 +32,29 @@ def test_tensor_shapes_and_contents(tensors_run):
         ("hpss", "stems4"): ["bass", "drums", "other", "vocals"],
     }
     for (separator, representation), channels in expected.items():
-        with np.load(tensors_run / f"results/tensors/{separator}/{representation}.npz") as npz:
-            X, y = npz["X"], npz["y"]
-            assert X.shape == (6, 128, 458, len(channels)) and X.dtype == np.float32
-            assert npz["channels"].tolist() == channels
-            assert npz["song"].tolist() == SONGS
-            assert npz["genres"].tolist() == ["house", "techno"]
-            assert y.tolist() == [0, 0, 0, 1, 1, 1]
-            assert np.all(np.isfinite(X))
+        tensor = Tensor.load(tensors_run / f"results/tensors/{separator}/{representation}.npz")
+        X = tensor.X
+        assert X.shape == (6, 128, 458, len(channels)) and X.dtype == np.float32
+        assert tensor.channels.tolist() == channels
+        assert tensor.song.tolist() == SONGS
+        assert tensor.genres.tolist() == ["house", "techno"]
+        assert tensor.y.tolist() == [0, 0, 0, 1, 1, 1]
+        assert np.all(np.isfinite(X))
     assert not (tensors_run / "results/tensors/none/stems3.npz").exists()
 
 
 def test_stacked_channels_are_the_per_song_spectrograms(tensors_run):
-    with np.load(tensors_run / "results/tensors/hpss/stems3.npz") as npz:
-        X = npz["X"]
-    with np.load(tensors_run / "results/mels/techno-02.npz") as mels:
-        for c, stem in enumerate(["bass", "drums", "other"]):
-            np.testing.assert_array_equal(X[4, :, :, c], mels[f"hpss/{stem}"])
-        assert "mixture" in mels and "oracle/bass+drums+other" in mels
+    X = Tensor.load(tensors_run / "results/tensors/hpss/stems3.npz").X
+    mels = MelFile.load(tensors_run / "results/mels/hpss/techno-02.npz")
+    assert (mels.song, mels.separator) == ("techno-02", "hpss")
+    for c, stem in enumerate(["bass", "drums", "other"]):
+        np.testing.assert_array_equal(X[4, :, :, c], mels[stem])
+    assert mels.channels == ("bass", "drums", "other", "vocals", "bass+drums+other")
+    assert MelFile.load(tensors_run / "results/mels/none/techno-02.npz").channels == ("mixture",)
+    assert (
+        "bass+drums+other"
+        in MelFile.load(tensors_run / "results/mels/oracle/house-01.npz").channels
+    )
 
 
 def test_segments_and_stems(tensors_run):
@@ -68,8 +76,9 @@ def test_segments_and_stems(tensors_run):
 def test_every_job_logged_and_benchmarked(tensors_run):
     logs = list((tensors_run / "logs").rglob("*.log"))
     benchmarks = list((tensors_run / "benchmarks").rglob("*.tsv"))
-    # per song: corpus, segment, 2 separators, mel; plus 7 tensors (mix once, 3 per separator)
-    assert len(logs) == len(benchmarks) == 6 * 5 + 7
+    # per song: corpus, segment, 2 separators, 3 mels (none, oracle, hpss); the song table;
+    # 7 tensors (mix once, 3 per separator)
+    assert len(logs) == len(benchmarks) == 6 * 7 + 1 + 7
     assert all("done in" in log.read_text() for log in logs)
 
 
@@ -97,16 +106,16 @@ def test_oracle_needs_ground_truth_stems(tmp_path):
 
 
 def test_benchmark_tool_reads_job_times_and_si_sdr(tensors_run):
-    import sys
-    from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     import benchmark_features
 
     times = benchmark_features.job_times(tensors_run)
     assert {folder: len(v) for folder, v in times.items()} == {
+        ".": 1,  # the song table
         "corpus": 6,
-        "mels": 6,
+        "mels/hpss": 6,
+        "mels/none": 6,
+        "mels/oracle": 6,
         "segments": 6,
         "stems/hpss": 6,
         "stems/oracle": 6,

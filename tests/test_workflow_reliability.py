@@ -9,12 +9,12 @@ from workflow_utils import run_snakemake
 
 pytestmark = pytest.mark.workflow
 PER_SONG_RULES = ("segment_song", "separate_hpss", "compute_mel")
-#: The plan for one new or changed song: its per-song jobs, and every tensor (each holds
-#: every song).
+#: The plan for one new or changed song: its per-song jobs (spectrograms of the mixture and
+#: of the hpss stems), and every tensor (each holds every song).
 ONE_SONG_PLAN = {
     "segment_song": 1,
     "separate_hpss": 1,
-    "compute_mel": 1,
+    "compute_mel": 2,
     "stack_tensor": 4,
     "tensors": 1,
 }
@@ -70,7 +70,7 @@ def test_a_broken_file_fails_only_its_own_song(sheet_run):
     output = proc.stdout + proc.stderr
     assert f"cannot decode audio file {data / 'broken.wav'}" in output
     for song in ("a1", "a2", "b1", "b2"):
-        assert (workdir / f"results/mels/{song}.npz").exists()
+        assert (workdir / f"results/mels/hpss/{song}.npz").exists()
     assert not (workdir / "results/segments/broken.wav").exists()
     assert not list((workdir / "results/segments").glob(".*tmp*"))  # no partial files left
 
@@ -85,7 +85,7 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     write_sheet(data, [*good, ("b3", "y")])
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
     jobs, counts = planned(proc)
-    assert counts == ONE_SONG_PLAN
+    assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}  # the song table gains a row
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all("song=b3" in w for w in per_song)
 
@@ -107,3 +107,21 @@ def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run)
     assert counts == ONE_SONG_PLAN
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all("song=a1" in w for w in per_song)
+
+
+def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
+    data, workdir, _ = sheet_run
+    rows = [("a1", "x", "ann"), ("a2", "x", "bob"), ("b1", "y", "cy"), ("b2", "y", "dee")]
+
+    def write(rows):
+        lines = ["song\tpath\tgenre\tartist"] + [f"{s}\t{s}.wav\t{g}\t{a}" for s, g, a in rows]
+        (data / "songs.tsv").write_text("\n".join(lines) + "\n")
+
+    write(rows)
+    targets = ["tensors", "results/splits/seed1.tsv", "results/splits/seed2.tsv"]
+    run_snakemake(workdir, *targets, config=config_for(data))
+    write([*rows[:3], ("b2", "y", "eve")])
+    proc = run_snakemake(workdir, *targets, "--dry-run", config=config_for(data))
+    _, counts = planned(proc)
+    assert "compute_mel" not in counts and "separate_hpss" not in counts
+    assert counts["write_song_table"] == 1 and counts["split_songs"] == 2

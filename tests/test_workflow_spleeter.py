@@ -19,7 +19,8 @@ import pytest
 import soundfile as sf
 from workflow_utils import REPO, run_snakemake
 
-from sepconv.synth import synthesize_song
+from sepconv.corpus.render import synthesize_song
+from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
 
@@ -53,6 +54,7 @@ def in_spleeter_env(*args: str, env: dict | None = None, check: bool = True):
     """Run ``python ARGS`` in envs/spleeter; return the process."""
     cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs/spleeter"), "python"]
     environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
+    environ["PYTHONPATH"] = str(REPO / "workflow" / "scripts")  # the library, not installed there
     proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=900)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
@@ -87,9 +89,9 @@ def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, tmp_path):
             assert stem_sr == 44_100 and audio.shape == segment.shape
         log = (tmp_path / f"logs/stems/spleeter/{song}.log").read_text()
         assert "model 4stems restored from" in log and "stems sum to the mixture" in log
-    with np.load(tmp_path / "results/tensors/spleeter/stems3.npz") as tensor:
-        assert tensor["X"].shape == (4, 128, 458, 3)
-        assert np.isfinite(tensor["X"]).all()
+    tensor = Tensor.load(tmp_path / "results/tensors/spleeter/stems3.npz")
+    assert tensor.X.shape == (4, 128, 458, 3)
+    assert np.isfinite(tensor.X).all()
     manifest = json.loads((tmp_path / "results/spleeter/4stems.json").read_text())
     assert manifest["folder"] == str(tiny_models / "4stems")
 

@@ -28,15 +28,18 @@ TINY = {
 }
 
 
-def snakemake_command(workdir: Path, *args: str, config: dict | None = None) -> list[str]:
-    """The command line that runs the workflow in ``workdir`` with ``config`` as the overlay."""
+def snakemake_command(
+    workdir: Path, *args: str, config: dict | None = None, snakefile: Path | None = None
+) -> list[str]:
+    """The command line that runs the workflow (``snakefile``, default the repository's) in
+    ``workdir`` with ``config`` as the overlay."""
     workdir.mkdir(parents=True, exist_ok=True)
     # targets and flags first: --configfile takes every word after it
     cmd = [
         str(SNAKEMAKE),
         *args,
         "--snakefile",
-        str(REPO / "Snakefile"),
+        str(snakefile or REPO / "Snakefile"),
         "--directory",
         str(workdir),
         "--cores",
@@ -50,10 +53,15 @@ def snakemake_command(workdir: Path, *args: str, config: dict | None = None) -> 
 
 
 def run_snakemake(
-    workdir: Path, *args: str, config: dict | None = None, check: bool = True, timeout: int = 900
+    workdir: Path,
+    *args: str,
+    config: dict | None = None,
+    check: bool = True,
+    timeout: int = 900,
+    snakefile: Path | None = None,
 ) -> subprocess.CompletedProcess:
     """Run the workflow in ``workdir`` with ``config`` as the overlay; return the process."""
-    cmd = snakemake_command(workdir, *args, config=config)
+    cmd = snakemake_command(workdir, *args, config=config, snakefile=snakefile)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:

@@ -25,7 +25,6 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
 
 def run_stage(workdir: Path, overlays: list[Path], cores: int, target: list[str]) -> float:
@@ -67,9 +66,9 @@ def hpss_si_sdr(workdir: Path) -> dict[str, tuple[float, int]]:
     """Median SI-SDR (dB) per stem of hpss against oracle, and the number of songs counted."""
     import numpy as np
 
-    from sepconv import STEMS
     from sepconv.io import read_audio
-    from sepconv.separation import si_sdr
+    from sepconv.names import STEMS
+    from sepconv.separators.quality import si_sdr
 
     values: dict[str, list[float]] = {stem: [] for stem in STEMS}
     for song_dir in sorted((workdir / "results" / "stems" / "oracle").iterdir()):

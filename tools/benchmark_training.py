@@ -17,16 +17,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
-import yaml
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "workflow" / "scripts"))
-
-from sepconv import backend  # noqa: E402
+from sepconv.learning import backend
 
 
 def matmul_peak(keras, n: int = 2048, repeats: int = 7) -> float:
@@ -58,27 +52,25 @@ def main(argv=None) -> None:
 
     runtime = backend.configure(threads=args.threads)
     import keras
-    import numpy as np
     import pandas as pd
 
-    from sepconv.models import ModelSpec
-    from sepconv.songs import load_song_table
-    from sepconv.splits import split_songs
-    from sepconv.train import train_run
+    from sepconv.config import enabled_models, load_config
+    from sepconv.corpus.songs import load_song_table
+    from sepconv.learning.models import ModelSpec
+    from sepconv.learning.splits import split_songs
+    from sepconv.learning.training import train_run
+    from sepconv.signal.tensors import Tensor
 
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    for overlay in args.configfile:
-        for key, value in (yaml.safe_load(Path(overlay).read_text()) or {}).items():
-            config[key] = value  # top-level replacement is enough for a benchmark
+    config = load_config(*args.configfile)
     separator = args.separator or config["separators"][0]
-    models = args.models or [m for m, e in config["models"].items() if e.get("enabled", True)]
+    models = args.models or list(enabled_models(config))
     results = Path(args.results)
     split_path = results / "splits" / f"seed{args.seed}.tsv"
     if split_path.exists():
         split = pd.read_csv(split_path, sep="\t", dtype=str)
     else:
-        table = load_song_table(config["dataset"]).reset_index(drop=True)
-        split = split_songs(table, args.seed, config.get("test_size", 0.2))
+        table = load_song_table(config["dataset"], "").reset_index(drop=True)
+        split = split_songs(table, args.seed, config["test_size"])
 
     peak = matmul_peak(keras)
     print(
@@ -92,18 +84,17 @@ def main(argv=None) -> None:
     print(header)
     print("-" * len(header))
     for name in models:
-        spec = ModelSpec.from_config(config["models"][name], config.get("epochs", 6))
-        if args.epochs:
-            spec = ModelSpec(**{**spec.__dict__, "epochs": args.epochs})
+        spec = ModelSpec.from_config(config["models"][name], args.epochs or config["epochs"])
         mix_only = config["representations"][spec.representation] == ["mixture"]
         tensor = results / "tensors" / ("none" if mix_only else separator)
         tensor = tensor / f"{spec.representation}.npz"
         if not tensor.exists():
             raise SystemExit(f"{tensor} is missing: run `uv run snakemake --cores all tensors`")
-        with np.load(tensor) as npz:
-            X, y, songs, genres = npz["X"], npz["y"], npz["song"], npz["genres"]
+        data = Tensor.load(tensor)
         start = time.perf_counter()
-        run = train_run(X, y, songs, split, spec, args.seed, n_classes=len(genres))
+        run = train_run(
+            data.X, data.y, data.song, split, spec, args.seed, n_classes=len(data.genres)
+        )
         wall = time.perf_counter() - start
         steady = run["epoch_times_s"][1:] or run["epoch_times_s"]
         epoch = statistics.median(steady)

@@ -1,4 +1,4 @@
-# The song table, wildcard constraints and input functions. No heavy imports here.
+# The song table, wildcard constraints, path patterns and input functions. No heavy imports.
 
 import json
 import re
@@ -7,55 +7,90 @@ from pathlib import Path
 import pandas as pd
 from snakemake.exceptions import WorkflowError
 
-from sepconv import STEMS
-from sepconv.features import MIXTURE, channel_stems, needs_separator
-from sepconv.songs import SheetError, load_song_table
-from sepconv.spleeter import model_root
-from sepconv.splits import SplitError, check_splittable
+from sepconv import config as sepconv_config
+from sepconv.code import step_modules
+from sepconv.corpus.songs import LABEL_COLUMNS, load_song_table, table_source
+from sepconv.errors import InputError
+from sepconv.names import MIXTURE, NO_SEPARATOR, SELECTIONS, STEMS
+from sepconv.separators.spleeter import model_root
+from sepconv.signal.features import MelParams
+
+# This file's folder, so that every path below holds wherever the workflow runs from and when
+# it is used as a Snakemake module.
+RULES_DIR = Path(str(workflow.current_basedir))
+WORKFLOW_DIR = RULES_DIR.parent
+SCRIPTS_DIR = WORKFLOW_DIR / "scripts"
+REPORT_DIR = WORKFLOW_DIR / "report"
+ENVS_DIR = WORKFLOW_DIR.parent / "envs"
 
 # Software: `uv run snakemake` runs every rule in the locked uv environment; the same pins as a
 # conda environment serve `--software-deployment-method conda`.
 MAIN_ENV = "../../envs/main.yaml"
 
-try:
-    SONGS = load_song_table(config["dataset"])
-except SheetError as err:
-    raise WorkflowError(str(err)) from None
+# Where synthetic songs are written; the song table points at it.
+CORPUS_MIXTURE = "results/corpus/{song}/mixture.wav"
 
-validate(SONGS, Path(workflow.basedir) / "workflow" / "schemas" / "songs.schema.yaml")
+try:
+    SONGS = load_song_table(config["dataset"], CORPUS_MIXTURE)
+    validate(SONGS, WORKFLOW_DIR / "schemas" / "songs.schema.yaml")
+    sepconv_config.check(config, SONGS, table_source(config["dataset"]))
+except InputError as err:
+    raise WorkflowError(str(err)) from None
 
 SEPARATORS = list(config["separators"])
 REPRESENTATIONS = dict(config["representations"])
-for _name, _channels in REPRESENTATIONS.items():
-    for _channel in _channels:
-        channel_stems(_channel)  # raises on an unknown stem
-
-if "oracle" in SEPARATORS and not SONGS["has_stems"].all():
-    raise WorkflowError(
-        "separator 'oracle' needs ground-truth stems, and this dataset has none "
-        f"(dataset.source: {config['dataset']['source']}); remove it from `separators`"
-    )
+MODELS = sepconv_config.enabled_models(config)
+SEEDS = list(range(1, config["trials"] + 1))
+MEL_PARAMS = MelParams.from_config(config["features"])
 
 
 wildcard_constraints:
     song="|".join(map(re.escape, SONGS.index)),
     stem="|".join(STEMS),
     representation="|".join(map(re.escape, REPRESENTATIONS)),
+    model="|".join(map(re.escape, MODELS)),
+    separator="|".join([NO_SEPARATOR, *SEPARATORS]),
+    seed=r"[1-9]\d*",
+
+
+def code(script):
+    """A step script and the library files it imports: a rule's `code` input, so that a
+    changed library module re-runs the jobs whose steps import it."""
+    path = SCRIPTS_DIR / script
+    return [str(path), *step_modules(path, SCRIPTS_DIR)]
 
 
 def separators_for(representation):
     """`none` for a mixture-only representation, else every configured separator."""
-    return SEPARATORS if needs_separator(REPRESENTATIONS[representation]) else ["none"]
+    return sepconv_config.representation_separators(
+        REPRESENTATIONS[representation], SEPARATORS
+    )
 
 
-def stem_channels():
-    """Every stem channel a mel file of a separator holds: each stem, then each sum used."""
+def mel_channels(separator):
+    """The channels of a separator's spectrogram file: the mixture under `none`; else each
+    stem, then each sum of stems that a representation uses."""
+    if separator == NO_SEPARATOR:
+        return [MIXTURE]
     channels = list(STEMS)
     for representation_channels in REPRESENTATIONS.values():
         for channel in representation_channels:
             if channel != MIXTURE and channel not in channels:
                 channels.append(channel)
     return channels
+
+
+def song_labels():
+    """The rows of results/songs.tsv: what the splits and the tensors read of each song."""
+    return SONGS[LABEL_COLUMNS].fillna("").values.tolist()
+
+
+def synthesis_settings():
+    """What synthesising one song uses of `dataset.synthetic` (not the song counts: a new
+    song of a genre leaves the others as they are)."""
+    synthetic = config["dataset"]["synthetic"]
+    keys = ("seed", "sample_rate", "duration", "difficulty", "vocals_share")
+    return {key: synthetic[key] for key in keys}
 
 
 def get_song_genre(wildcards):
@@ -77,73 +112,52 @@ def get_segment_start(wildcards):
     return "auto" if pd.isna(start) else float(start)
 
 
+def get_mel_input(wildcards):
+    """The segment (separator `none`), or the separator's four stems of one song."""
+    if wildcards.separator == NO_SEPARATOR:
+        return {
+            "segment": rules.segment_song.output.segment.format(song=wildcards.song)
+        }
+    separate = getattr(rules, f"separate_{wildcards.separator}")
+    return {
+        "stems": [path.format(song=wildcards.song) for path in separate.output.stems]
+    }
+
+
+def get_mel_channels(wildcards):
+    return mel_channels(wildcards.separator)
+
+
+def get_separator_mels(wildcards):
+    """The spectrogram files of every song under the tensor's separator."""
+    if wildcards.separator not in separators_for(wildcards.representation):
+        raise WorkflowError(
+            f"representation {wildcards.representation} is computed for separator(s) "
+            f"{', '.join(separators_for(wildcards.representation))}, "
+            f"not {wildcards.separator}"
+        )
+    return expand(
+        rules.compute_mel.output.npz, separator=wildcards.separator, song=SONGS.index
+    )
+
+
 def get_representation_channels(wildcards):
     return REPRESENTATIONS[wildcards.representation]
 
 
-def get_mel_audio(wildcards):
-    """The segment, and the stems of every configured separator, of one song."""
-    inputs = {"segment": rules.segment_song.output.segment.format(song=wildcards.song)}
-    for separator in SEPARATORS:
-        inputs[separator] = expand(
-            "results/stems/{separator}/{song}/{stem}.wav",
-            separator=separator,
-            song=wildcards.song,
-            stem=STEMS,
-        )
-    return inputs
-
-
 def get_tensor_paths():
     return [
-        f"results/tensors/{separator}/{representation}.npz"
+        rules.stack_tensor.output.npz.format(
+            separator=separator, representation=representation
+        )
         for representation in REPRESENTATIONS
         for separator in separators_for(representation)
     ]
 
 
-def get_final_output():
-    return get_result_paths()
-
-
-MODELS = {
-    name: dict(entry) for name, entry in config["models"].items() if entry["enabled"]
-}
-SEEDS = list(range(1, config["trials"] + 1))
-for _name, _entry in config["models"].items():
-    if _entry["representation"] not in REPRESENTATIONS:
-        raise WorkflowError(
-            f"models.{_name}.representation: {_entry['representation']!r} is not one of "
-            f"`representations` ({', '.join(REPRESENTATIONS)})"
-        )
-if not MODELS:
-    raise WorkflowError("models: every model has `enabled: false`; enable at least one")
-if config["trials"] < 2:
-    raise WorkflowError(
-        f"trials: {config['trials']}; the significance tests compare models over at least 2 trials"
-    )
-if config["baseline"] not in config["models"]:
-    raise WorkflowError(
-        f"baseline: {config['baseline']!r} is not one of `models` ({', '.join(config['models'])})"
-    )
-try:
-    check_splittable(SONGS.reset_index(drop=True))
-except SplitError as err:
-    raise WorkflowError(f"dataset: {err}") from None
-
-
-wildcard_constraints:
-    model="|".join(map(re.escape, MODELS)),
-    seed=r"[1-9]\d*",
-
-
 def get_model_params(wildcards):
-    """A model's entry as training needs it: `epochs` resolved, `enabled` left out (so that
-    switching a model off and on again does not retrain it)."""
-    entry = {k: v for k, v in MODELS[wildcards.model].items() if k != "enabled"}
-    if entry.get("epochs") is None:
-        entry["epochs"] = config["epochs"]
-    return entry
+    """A model's entry as training needs it (see sepconv.config.enabled_models)."""
+    return MODELS[wildcards.model]
 
 
 def get_model_tensor(wildcards):
@@ -153,20 +167,22 @@ def get_model_tensor(wildcards):
             f"model {wildcards.model} ({representation}) is trained on separator(s) "
             f"{', '.join(separators_for(representation))}, not {wildcards.separator}"
         )
-    return f"results/tensors/{wildcards.separator}/{representation}.npz"
+    return rules.stack_tensor.output.npz.format(
+        separator=wildcards.separator, representation=representation
+    )
 
 
 def get_run_paths():
     return [
-        f"results/runs/{separator}/{model}/seed{seed}.json"
+        rules.train_model.output.json.format(
+            separator=separator, model=model, seed=seed
+        )
         for model, entry in MODELS.items()
         for separator in separators_for(entry["representation"])
         for seed in SEEDS
     ]
 
 
-SELECTIONS = ["min_test_loss", "last_epoch"]
-REPORT_DIR = Path(workflow.basedir) / "workflow" / "report"
 FIGURES = {
     "f1": "F1 distributions",
     "accuracy": "accuracy distributions",
@@ -193,19 +209,18 @@ def get_figure_outputs():
 
 
 def get_figure_paths():
-    return expand(
-        "results/figures/{figure}_{selection}.{ext}",
-        figure=FIGURES,
-        selection=SELECTIONS,
-        ext=["png", "pdf"],
-    )
-
-
-def get_result_paths():
     return [
-        "results/metrics.tsv",
-        "results/table1.tsv",
-        "results/table1.md",
-        "results/significance.tsv",
+        path.format(selection=selection)
+        for selection in SELECTIONS
+        for path in rules.plot_figures.output
+    ]
+
+
+def get_final_output():
+    return [
+        rules.collect_metrics.output.tsv,
+        rules.make_table1.output.tsv,
+        rules.make_table1.output.md,
+        rules.test_significance.output.tsv,
         *get_figure_paths(),
     ]

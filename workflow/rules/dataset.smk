@@ -1,9 +1,11 @@
-# The songs: the embedded synthetic corpus, and one segment per song.
+# The songs: the embedded synthetic corpus, the song table, and one segment per song.
 
 
 rule synthesize_song:
+    input:
+        code=code("synthesize_song.py"),
     output:
-        mixture="results/corpus/{song}/mixture.wav",
+        mixture=CORPUS_MIXTURE,
         stems=expand("results/corpus/{{song}}/{stem}.wav", stem=STEMS),
         info="results/corpus/{song}/info.json",
     log:
@@ -15,14 +17,35 @@ rule synthesize_song:
     params:
         genre=get_song_genre,
         artist=get_song_artist,
-        synthetic=config["dataset"]["synthetic"],
+        synthetic=synthesis_settings(),
     script:
         "../scripts/synthesize_song.py"
+
+
+# What the splits and the tensors read of the song table (song, genre, artist): an edited
+# artist re-runs the splits, never a per-song job.
+rule write_song_table:
+    input:
+        code=code("write_song_table.py"),
+    output:
+        tsv="results/songs.tsv",
+    log:
+        "logs/songs.log",
+    benchmark:
+        "benchmarks/songs.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        songs=song_labels(),
+    script:
+        "../scripts/write_song_table.py"
 
 
 rule segment_song:
     input:
         audio=get_song_audio,
+        code=code("segment_song.py"),
     output:
         segment="results/segments/{song}.wav",
         info="results/segments/{song}.json",
@@ -35,6 +58,6 @@ rule segment_song:
     params:
         start=get_segment_start,
         segment=config["segment"],
-        features=config["features"],
+        n_samples=MEL_PARAMS.segment_samples(config["segment"]["sample_rate"]),
     script:
         "../scripts/segment_song.py"

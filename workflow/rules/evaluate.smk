@@ -4,6 +4,7 @@
 rule collect_metrics:
     input:
         runs=get_run_paths(),
+        code=code("collect_metrics.py"),
     output:
         tsv="results/metrics.tsv",
         confusion="results/confusion.json",
@@ -21,6 +22,7 @@ rule collect_metrics:
 rule make_table1:
     input:
         metrics=rules.collect_metrics.output.tsv,
+        code=code("make_table1.py"),
     output:
         tsv=report(
             "results/table1.tsv",
@@ -44,6 +46,7 @@ rule make_table1:
 rule test_significance:
     input:
         metrics=rules.collect_metrics.output.tsv,
+        code=code("significance_tests.py"),
     output:
         tsv=report(
             "results/significance.tsv",
@@ -60,7 +63,7 @@ rule test_significance:
     params:
         baseline=config["baseline"],
     script:
-        "../scripts/test_significance.py"
+        "../scripts/significance_tests.py"
 
 
 rule plot_figures:
@@ -68,6 +71,7 @@ rule plot_figures:
         metrics=rules.collect_metrics.output.tsv,
         confusion=rules.collect_metrics.output.confusion,
         significance=rules.test_significance.output.tsv,
+        code=code("plot_figures.py"),
     output:
         **get_figure_outputs(),
     log:

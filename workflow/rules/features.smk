@@ -1,41 +1,40 @@
-# Log-mel spectrograms per song (the mixture once, and the stems of every separator), then one
-# stacked tensor per (separator, representation).
+# Log-mel spectrograms per (separator, song) -- the mixture's once, under separator `none` --
+# then one stacked tensor per (separator, representation).
 
 
 rule compute_mel:
     input:
-        unpack(get_mel_audio),
+        unpack(get_mel_input),
+        code=code("compute_mel.py"),
     output:
-        npz="results/mels/{song}.npz",
+        npz="results/mels/{separator}/{song}.npz",
     log:
-        "logs/mels/{song}.log",
+        "logs/mels/{separator}/{song}.log",
     benchmark:
-        "benchmarks/mels/{song}.tsv"
+        "benchmarks/mels/{separator}/{song}.tsv"
     conda:
         MAIN_ENV
     params:
         features=config["features"],
-        channels=stem_channels(),
+        channels=get_mel_channels,
     script:
         "../scripts/compute_mel.py"
 
 
 rule stack_tensor:
     input:
-        mels=expand(rules.compute_mel.output.npz, song=SONGS.index),
+        mels=get_separator_mels,
+        songs=rules.write_song_table.output.tsv,
+        code=code("stack_tensor.py"),
     output:
         npz="results/tensors/{separator}/{representation}.npz",
     log:
         "logs/tensors/{separator}/{representation}.log",
     benchmark:
         "benchmarks/tensors/{separator}/{representation}.tsv"
-    wildcard_constraints:
-        separator="|".join(["none", *SEPARATORS]),
     conda:
         MAIN_ENV
     params:
         channels=get_representation_channels,
-        songs=list(SONGS.index),
-        genres=list(SONGS["genre"]),
     script:
         "../scripts/stack_tensor.py"

@@ -6,6 +6,7 @@ rule separate_oracle:
         segment=rules.segment_song.output.segment,
         info=rules.segment_song.output.info,
         stems=rules.synthesize_song.output.stems,
+        code=code("separate_oracle.py"),
     output:
         stems=expand("results/stems/oracle/{{song}}/{stem}.wav", stem=STEMS),
     log:
@@ -21,6 +22,7 @@ rule separate_oracle:
 rule separate_hpss:
     input:
         segment=rules.segment_song.output.segment,
+        code=code("separate_hpss.py"),
     output:
         stems=expand("results/stems/hpss/{{song}}/{stem}.wav", stem=STEMS),
     log:
@@ -36,18 +38,22 @@ rule separate_hpss:
 
 
 # Spleeter runs in its own uv project (it pins TensorFlow 2.12): created on first use by
-# `spleeter_model`, which every separation job waits for, and reused.
-SPLEETER_PROJECT = Path(workflow.basedir) / "envs" / "spleeter"
+# `spleeter_model`, which every separation job waits for, and reused. Its lock file is an input
+# of both rules, so a changed environment re-runs them.
+SPLEETER_PROJECT = ENVS_DIR / "spleeter"
 SPLEETER_ENV = "../../envs/spleeter.yaml"
 SPLEETER_MODEL = config["spleeter"]["model"]
 SPLEETER_FOLDER = model_root(config["spleeter"]["model_dir"]) / SPLEETER_MODEL
 SPLEETER_RUN = (
     f"env -u VIRTUAL_ENV uv run --quiet --locked --project {SPLEETER_PROJECT} "
-    f"python {Path(workflow.basedir) / 'workflow' / 'scripts'}"
+    f"python {SCRIPTS_DIR}"
 )
 
 
 rule spleeter_model:
+    input:
+        lock=SPLEETER_PROJECT / "uv.lock",
+        code=code("get_spleeter_model.py"),
     output:
         manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
     log:
@@ -69,6 +75,8 @@ rule separate_spleeter:
     input:
         segment=rules.segment_song.output.segment,
         model=rules.spleeter_model.output.manifest,
+        lock=rules.spleeter_model.input.lock,
+        code=code("separate_spleeter.py"),
     output:
         stems=expand("results/stems/spleeter/{{song}}/{stem}.wav", stem=STEMS),
     log:

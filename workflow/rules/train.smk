@@ -3,6 +3,9 @@
 
 
 rule split_songs:
+    input:
+        songs=rules.write_song_table.output.tsv,
+        code=code("split_songs.py"),
     output:
         tsv="results/splits/seed{seed}.tsv",
     log:
@@ -13,9 +16,6 @@ rule split_songs:
     conda:
         MAIN_ENV
     params:
-        songs=list(SONGS.index),
-        genres=list(SONGS["genre"]),
-        artists=list(SONGS["artist"].fillna("")),
         test_size=config["test_size"],
     script:
         "../scripts/split_songs.py"
@@ -25,14 +25,13 @@ rule train_model:
     input:
         tensor=get_model_tensor,
         split=rules.split_songs.output.tsv,
+        code=code("train_model.py"),
     output:
         json="results/runs/{separator}/{model}/seed{seed}.json",
     log:
         "logs/runs/{separator}/{model}/seed{seed}.log",
     benchmark:
         "benchmarks/runs/{separator}/{model}/seed{seed}.tsv"
-    wildcard_constraints:
-        separator="|".join(["none", *SEPARATORS]),
     conda:
         MAIN_ENV
     threads: 1

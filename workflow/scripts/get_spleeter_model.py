@@ -7,16 +7,14 @@ Runs in ``envs/spleeter``, called by the ``spleeter_model`` local rule.
 
 import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from sepconv.io import write_json  # noqa: E402
-from sepconv.spleeter import checkpoint_problem, missing_model_message  # noqa: E402
-from sepconv.steps import StepError, run_step  # noqa: E402
+# the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
+from sepconv.errors import InputError
+from sepconv.io import write_json
+from sepconv.separators.spleeter import checkpoint_problem, missing_model_message
+from sepconv.steps import run
 
 
 def download(model: str, folder: Path, log) -> None:
@@ -35,8 +33,7 @@ def download(model: str, folder: Path, log) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def main(step, log):
-    args = step.args
+def main(args, log):
     folder = Path(args.model_folder).absolute()
     problem = checkpoint_problem(folder)
     if problem and (not folder.exists() or not any(folder.iterdir())):
@@ -46,10 +43,10 @@ def main(step, log):
             reason = (
                 f"{folder} does not exist and the download failed ({type(err).__name__}: {err})"
             )
-            raise StepError(missing_model_message(args.model, folder, reason)) from None
+            raise InputError(missing_model_message(args.model, folder, reason)) from None
         problem = checkpoint_problem(folder)
     if problem:
-        raise StepError(missing_model_message(args.model, folder, problem))
+        raise InputError(missing_model_message(args.model, folder, problem))
     files = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
     log.info("spleeter model %s in %s: %s", args.model, folder, files)
     write_json(args.manifest, {"model": args.model, "folder": str(folder), "files": files})
@@ -66,7 +63,11 @@ def parse(argv=None):
 
 if __name__ == "__main__":
     args = parse()
-    step = SimpleNamespace(
-        rule="spleeter_model", wildcards={"model": args.model}, threads=1, log=[args.log], args=args
+    run(
+        main,
+        args,
+        rule="spleeter_model",
+        wildcards={"model": args.model},
+        threads=1,
+        log_path=args.log,
     )
-    run_step(step, main)

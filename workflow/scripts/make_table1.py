@@ -2,10 +2,9 @@
 
 import pandas as pd
 
+from sepconv.evaluation.stats import summarise, table1_markdown
 from sepconv.io import write_text
-from sepconv.stats import summarise, table1_markdown
 from sepconv.steps import run_step
-from sepconv.train import SELECTIONS
 
 
 def main(snakemake, log):
@@ -13,7 +12,7 @@ def main(snakemake, log):
     baseline = snakemake.params.baseline
     table = summarise(metrics, baseline)
     write_text(snakemake.output.tsv, table.to_csv(sep="\t", index=False, float_format="%.6g"))
-    markdown = table1_markdown(table, baseline, SELECTIONS)
+    markdown = table1_markdown(table, baseline)
     write_text(snakemake.output.md, markdown)
     log.info("\n%s", markdown)
 

@@ -1,31 +1,22 @@
 """The figures: metric distributions (the paper's Figure 1), paired differences, confusion."""
 
-import json
-
-import numpy as np
 import pandas as pd
 
-from sepconv import plots
-from sepconv.steps import StepError, run_step
+from sepconv.errors import InputError
+from sepconv.evaluation import confusion, plots
+from sepconv.steps import run_step
 
 
 def main(snakemake, log):
     metrics = pd.read_csv(snakemake.input.metrics, sep="\t")
     significance = pd.read_csv(snakemake.input.significance, sep="\t")
-    with open(snakemake.input.confusion) as handle:
-        confusion = {
-            (e["selection"], e["separator"], e["model"]): {
-                "genres": e["genres"],
-                "matrix": np.array(e["matrix"]),
-            }
-            for e in json.load(handle)
-        }
+    matrices = confusion.load(snakemake.input.confusion)
     baseline = snakemake.params.baseline
     dpi = int(snakemake.params.figures["dpi"])
     trials = metrics["seed"].nunique()
     selection = snakemake.wildcards.selection
     if selection not in set(metrics["selection"]):
-        raise StepError(f"{snakemake.input.metrics} has no rows of selection {selection}")
+        raise InputError(f"{snakemake.input.metrics} has no rows of selection {selection}")
     note = f"{trials} trials, selection: {selection}"
     figures = {
         "f1": plots.distributions(
@@ -38,7 +29,7 @@ def main(snakemake, log):
             significance, metrics, baseline, selection, f"Paired differences, {note}"
         ),
         "confusion": plots.confusion_matrices(
-            confusion, selection, f"Mean row-normalised confusion, {note}"
+            matrices, selection, f"Mean row-normalised confusion, {note}"
         ),
     }
     for name, figure in figures.items():

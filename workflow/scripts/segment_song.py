@@ -1,16 +1,16 @@
 """Cut one segment per song: the length that gives exactly n_frames mel frames."""
 
-from sepconv.audio import auto_start, check_not_silent, cut_segment, load_song, resample, to_stereo
-from sepconv.constants import segment_samples
 from sepconv.io import write_audio, write_json
+from sepconv.signal.audio import load_song, resample, to_stereo
+from sepconv.signal.segments import auto_start, check_not_silent, cut_segment
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
     path = str(snakemake.input.audio)
-    seg, feat = snakemake.params.segment, snakemake.params.features
+    seg = snakemake.params.segment
     sr = seg["sample_rate"]
-    n = segment_samples(sr, feat["n_frames"], feat["hop_length"], feat["sample_rate"])
+    n = int(snakemake.params.n_samples)  # the length that gives the configured mel frames
     audio, sr_in = load_song(path)
     log.info(
         "read %s: %d samples, %d channel(s), %d Hz (%.2f s)",

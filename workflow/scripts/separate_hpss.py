@@ -2,16 +2,15 @@
 
 import numpy as np
 
-from sepconv import STEMS
 from sepconv.io import read_audio, write_audio
-from sepconv.separation import HpssParams, check_stems, separate_hpss
+from sepconv.names import STEMS
+from sepconv.separators import check_stems
+from sepconv.separators.hpss import HpssParams, separate_hpss
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
-    params = HpssParams(
-        **{**snakemake.params.hpss, "vocal_band": tuple(snakemake.params.hpss["vocal_band"])}
-    )
+    params = HpssParams.from_config(snakemake.params.hpss)
     segment, sr = read_audio(snakemake.input.segment)
     stems = separate_hpss(segment, sr, params)
     deviation = check_stems(stems, segment, tolerance=1e-4)

@@ -6,16 +6,15 @@ Runs in ``envs/spleeter`` (``uv run --project envs/spleeter``), called by the
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from sepconv import STEMS, gpu  # noqa: E402
-from sepconv.io import read_audio, write_audio  # noqa: E402
-from sepconv.spleeter import (  # noqa: E402
+# the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
+from sepconv.errors import InputError
+from sepconv.io import read_audio, write_audio
+from sepconv.learning import gpu
+from sepconv.names import STEMS
+from sepconv.separators.spleeter import (
     SAMPLE_RATE,
     check_separation,
     checkpoint_problem,
@@ -26,15 +25,14 @@ from sepconv.spleeter import (  # noqa: E402
     model_params,
     to_model_input,
 )
-from sepconv.steps import StepError, run_step  # noqa: E402
+from sepconv.steps import run
 
 
-def main(step, log):
-    args = step.args
+def main(args, log):
     folder = Path(args.model_folder)
     problem = checkpoint_problem(folder)
     if problem:
-        raise StepError(missing_model_message(args.model, folder, problem))
+        raise InputError(missing_model_message(args.model, folder, problem))
     params = model_params(args.model, json.loads(args.model_params))
     params["model_dir"] = str(folder)
     segment, sr = read_audio(args.segment)
@@ -44,7 +42,7 @@ def main(step, log):
     )
     gpu.for_job(args, log)  # before TensorFlow starts
     start = time.perf_counter()
-    separator = load_separator(params, folder, step.threads)
+    separator = load_separator(params, folder, args.threads)
     loaded = time.perf_counter()
     log.info("model %s restored from %s in %.2f s", args.model, folder, loaded - start)
     separated = separator.separate(waveform)
@@ -83,11 +81,11 @@ def parse(argv=None):
 
 if __name__ == "__main__":
     args = parse()
-    step = SimpleNamespace(
+    run(
+        main,
+        args,
         rule="separate_spleeter",
         wildcards={"song": args.song},
         threads=args.threads,
-        log=[args.log],
-        args=args,
+        log_path=args.log,
     )
-    run_step(step, main)

@@ -1,43 +1,36 @@
-"""Stack per-song spectrograms into one tensor X (N, n_mels, n_frames, C) per representation."""
+"""Stack per-song spectrograms of one separator into the tensor of one representation."""
 
 import numpy as np
 
-from sepconv.features import MIXTURE, stack
-from sepconv.io import write_npz
+from sepconv.corpus.songs import read_labels
+from sepconv.errors import InputError
+from sepconv.signal.features import MelFile
+from sepconv.signal.tensors import Tensor
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
-    separator = snakemake.wildcards.separator
-    channels = list(snakemake.params.channels)
-    keys = [c if c == MIXTURE else f"{separator}/{c}" for c in channels]
-    songs = list(snakemake.params.songs)
-    genres_of_song = list(snakemake.params.genres)
-    mels = []
-    for path in snakemake.input.mels:
-        with np.load(path) as npz:
-            mels.append({key: npz[key] for key in keys})
-    X = stack(mels, keys)
-    genres = np.array(sorted(set(genres_of_song)))
-    y = np.searchsorted(genres, genres_of_song).astype(np.int64)
-    counts = dict(zip(*np.unique(genres_of_song, return_counts=True), strict=True))
+    labels = read_labels(snakemake.input.songs)
+    genre_of = dict(zip(labels["song"], labels["genre"], strict=True))
+    mels = [MelFile.load(path) for path in snakemake.input.mels]
+    songs = [m.song for m in mels]
+    if sorted(songs) != sorted(genre_of):
+        raise InputError(
+            f"the spectrograms ({len(songs)} songs) and {snakemake.input.songs} "
+            f"({len(genre_of)} songs) hold different songs"
+        )
+    tensor = Tensor.stack(mels, list(snakemake.params.channels), genre_of)
+    counts = dict(zip(*np.unique(tensor.y, return_counts=True), strict=True))
     log.info(
         "X %s %s, channels %s; %d songs in %d genres: %s",
-        X.shape,
-        X.dtype,
-        keys,
-        len(songs),
-        len(genres),
-        counts,
+        tensor.X.shape,
+        tensor.X.dtype,
+        list(tensor.channels),
+        len(tensor.song),
+        len(tensor.genres),
+        {str(tensor.genres[k]): int(n) for k, n in counts.items()},
     )
-    write_npz(
-        snakemake.output.npz,
-        X=X,
-        y=y,
-        song=np.array(songs),
-        genres=genres,
-        channels=np.array(channels),
-    )
+    tensor.save(snakemake.output.npz)
 
 
 run_step(snakemake, main)

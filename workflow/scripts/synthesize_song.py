@@ -1,9 +1,9 @@
 """Synthesise one song of the embedded corpus and its four ground-truth stems."""
 
-from sepconv import STEMS
+from sepconv.corpus.render import synthesize_song
 from sepconv.io import write_audio, write_json
+from sepconv.names import STEMS
 from sepconv.steps import run_step
-from sepconv.synth import synthesize_song
 
 
 def main(snakemake, log):

@@ -1,13 +1,12 @@
-"""Train one model on one seed's split; write its history and metrics as JSON."""
+"""Train one model on one seed's split; write its run record."""
 
 import time
 
-import numpy as np
 import pandas as pd
 
-from sepconv import backend, gpu
-from sepconv.io import write_json
-from sepconv.steps import StepError, run_step
+from sepconv.learning import backend, gpu, runs
+from sepconv.signal.tensors import Tensor
+from sepconv.steps import run_step
 
 
 def main(snakemake, log):
@@ -18,15 +17,13 @@ def main(snakemake, log):
     if runtime["device"] == "cpu":
         log.info("no GPU visible to this job: training on CPU")
 
-    from sepconv.models import ModelSpec
-    from sepconv.train import TrainingError, train_run
+    from sepconv.learning.models import ModelSpec
+    from sepconv.learning.training import train_run
 
     params = dict(snakemake.params.model)
     spec = ModelSpec.from_config(params)
     seed = int(snakemake.wildcards.seed)
-    with np.load(snakemake.input.tensor) as npz:
-        X, y, songs = npz["X"], npz["y"], npz["song"]
-        genres, channels = npz["genres"], npz["channels"]
+    tensor = Tensor.load(snakemake.input.tensor)
     split = pd.read_csv(snakemake.input.split, sep="\t", dtype=str)
     log.info(
         "model %s: %s on %s %s, channels %s",
@@ -34,12 +31,11 @@ def main(snakemake, log):
         spec.conv,
         snakemake.wildcards.separator,
         spec.representation,
-        [str(c) for c in channels],
+        [str(c) for c in tensor.channels],
     )
-    try:
-        result = train_run(X, y, songs, split, spec, seed, n_classes=len(genres), log=log)
-    except TrainingError as err:
-        raise StepError(f"{snakemake.input.tensor} and {snakemake.input.split}: {err}") from None
+    result = train_run(
+        tensor.X, tensor.y, tensor.song, split, spec, seed, n_classes=len(tensor.genres), log=log
+    )
     for name, selection in result["selections"].items():
         log.info(
             "%s (epoch %d): accuracy %.3f, macro F1 %.3f",
@@ -48,21 +44,21 @@ def main(snakemake, log):
             selection["accuracy"],
             selection["f1_macro"],
         )
-    record = {
-        "separator": snakemake.wildcards.separator,
-        "model": snakemake.wildcards.model,
-        "seed": seed,
-        "representation": spec.representation,
-        "channels": [str(c) for c in channels],
-        "genres": [str(g) for g in genres],
-        "hyperparameters": params,
-        **result,
-        "wall_time_s": time.perf_counter() - start,
+    record = runs.make_record(
+        separator=snakemake.wildcards.separator,
+        model=snakemake.wildcards.model,
+        seed=seed,
+        representation=spec.representation,
+        channels=tensor.channels,
+        genres=tensor.genres,
+        hyperparameters=params,
+        result=result,
+        wall_time_s=time.perf_counter() - start,
         **runtime,
-        "gpu_lease": lease.record(),
-        "versions": backend.versions(),
-    }
-    write_json(snakemake.output.json, record)
+        gpu_lease=lease.record(),
+        versions=backend.versions(),
+    )
+    runs.save(snakemake.output.json, record)
 
 
 run_step(snakemake, main)

@@ -1,16 +1,18 @@
-"""Library behind the workflow's step scripts.
+"""Library behind the workflow's step scripts, one folder per stage, mirroring the rules.
 
-Modules are light to import: heavy dependencies (Keras, TensorFlow) are imported only inside the
-functions that need them, so planning a run and the light steps start fast.
+Modules are light to import: heavy dependencies (librosa, Keras, TensorFlow, matplotlib) are
+imported only inside the functions that need them, so planning a run and the light steps
+start fast. Each file format is owned by one module, which saves and loads it.
 
-- :mod:`sepconv.constants` -- the paper's analysis constants (rates, frame counts)
-- :mod:`sepconv.io` -- atomic writes, audio and array files
-- :mod:`sepconv.steps` -- logging and error handling shared by the step scripts
-- :mod:`sepconv.songs` -- the song table (synthetic corpus or user sample sheet)
-- :mod:`sepconv.synth` -- the embedded synthetic EDM corpus
-- :mod:`sepconv.audio` -- segments: length, automatic start, resampling
-- :mod:`sepconv.separation` -- separators (oracle, hpss)
-- :mod:`sepconv.features` -- log-mel spectrograms and stacked tensors
+- :mod:`sepconv.names` -- stems, selections, metrics: the names every stage shares
+- :mod:`sepconv.errors` -- :class:`~sepconv.errors.SepconvError` and the input errors under it
+- :mod:`sepconv.config` -- schema defaults, one-line config errors, cross-field checks
+- :mod:`sepconv.io` -- atomic writes; audio, JSON and text files
+- :mod:`sepconv.steps` -- the step runner: log file, threads, one-line errors
+- :mod:`sepconv.code` -- which library files a step imports (they are the rule's inputs)
+- :mod:`sepconv.corpus` -- the song table; the embedded synthetic corpus (genres, DSP, rendering)
+- :mod:`sepconv.signal` -- reading songs, segments, log-mel spectrograms, stacked tensors
+- :mod:`sepconv.separators` -- the stem check shared by all; oracle, hpss, spleeter; SI-SDR
+- :mod:`sepconv.learning` -- splits, Keras backend set-up, GPU leases, models, training, run records
+- :mod:`sepconv.evaluation` -- metrics table, confusion file, statistics, figures
 """
-
-STEMS = ("bass", "drums", "other", "vocals")

@@ -1,16 +1,59 @@
-"""One-line messages for configuration errors.
+"""The configuration: its schema, the one home of every default, and every check of it.
 
-Snakemake's ``validate`` checks the config against ``workflow/schemas/config.schema.yaml``
-and fills in defaults; when it fails, its message prints the whole schema and the whole
-config. :func:`config_error` names the offending key instead, for example
+``workflow/schemas/config.schema.yaml`` documents and constrains every key and holds its
+default; :func:`defaults` reads them from there, so library code and tests use the same values
+as the workflow. Snakemake's ``validate`` checks the config against the schema and fills in
+the defaults; when it fails, its message prints the whole schema and the whole config.
+:func:`config_error` names the offending key instead, for example
 ``config key models.mix-conv: unknown key 'filterz' (known: activation, batch_size, ...)``.
+:func:`check` holds the checks across keys and against the song table, run once when the
+workflow loads.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
+
+from .errors import ConfigError
+from .names import MIXTURE, NO_SEPARATOR, STEMS
+
+#: The config schema and the default config (the package lives in workflow/scripts/sepconv).
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+CONFIG = Path(__file__).resolve().parents[3] / "config" / "config.yaml"
+
+
+@functools.cache
+def schema() -> dict:
+    return yaml.safe_load(SCHEMA.read_text())
+
+
+def _defaults(node: dict):
+    """The default of a schema node: its ``default``, merged with its properties' defaults."""
+    value = node.get("default")
+    props = node.get("properties")
+    if props is None:
+        return value
+    out = dict(value or {})
+    for key, child in props.items():
+        child_default = _defaults(child)
+        if child_default is not None or "default" in child:
+            out.setdefault(key, child_default)
+    return out
+
+
+def defaults(section: str | None = None) -> dict:
+    """Default values from the schema: of the whole config, or of one top-level ``section``
+    (``features``, ``hpss``, ``segment``, ...); ``"model"`` gives the defaults of a
+    ``models:`` entry."""
+    root = schema()
+    if section == "model":
+        return _defaults(root["properties"]["models"]["additionalProperties"])
+    if section is not None:
+        return _defaults(root["properties"][section])
+    return _defaults(root)
 
 
 def _key(path) -> str:
@@ -53,3 +96,109 @@ def config_error(config: dict, schema_path: str | Path) -> str | None:
     if len(errors) > 1:
         return f"{_describe(error)} (and {len(errors) - 1} more problem(s))"
     return _describe(error)
+
+
+def merge(base: dict, overlay: dict) -> dict:
+    """``overlay`` over ``base`` as Snakemake merges ``--configfile``: mappings key by key,
+    everything else (lists too) replaced."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_config(*overlays: str | Path) -> dict:
+    """The workflow's config outside Snakemake (for tools): ``config/config.yaml``, the
+    ``overlays`` merged over it, checked against the schema with its defaults filled in."""
+    from snakemake.utils import validate
+
+    config = yaml.safe_load(CONFIG.read_text())
+    for overlay in overlays:
+        config = merge(config, yaml.safe_load(Path(overlay).read_text()) or {})
+    try:
+        validate(config, SCHEMA)
+    except Exception:
+        raise ConfigError(config_error(config, SCHEMA) or "invalid config") from None
+    check(config)
+    return config
+
+
+def channel_stems(channel: str) -> list[str]:
+    """The stems a channel sums (``[]`` for ``mixture``); raises :class:`ConfigError`."""
+    if channel == MIXTURE:
+        return []
+    parts = channel.split("+")
+    unknown = [p for p in parts if p not in STEMS]
+    if unknown or len(set(parts)) != len(parts):
+        raise ConfigError(
+            f"channel {channel!r}: expected 'mixture' or stems joined by '+' ({', '.join(STEMS)})"
+        )
+    return parts
+
+
+def representation_separators(channels: list[str], separators: list[str]) -> list[str]:
+    """The separators a representation is computed for: ``none`` for the mixture alone."""
+    return list(separators) if any(c != MIXTURE for c in channels) else [NO_SEPARATOR]
+
+
+def enabled_models(config: dict) -> dict[str, dict]:
+    """The enabled entries of ``models``, as training needs them: ``epochs`` resolved,
+    ``enabled`` left out (switching a model off and on again does not retrain it)."""
+    models = {}
+    for name, entry in config["models"].items():
+        if not entry.get("enabled", True):
+            continue
+        entry = {k: v for k, v in entry.items() if k != "enabled"}
+        if entry.get("epochs") is None:
+            entry["epochs"] = config["epochs"]
+        models[name] = entry
+    return models
+
+
+def check(config: dict, songs=None, source: str = "the song table") -> None:
+    """Every check across keys, and of the config against the song table (a DataFrame with
+    ``song``, ``genre``, ``artist`` and ``has_stems``, read from ``source``); raises one
+    :class:`ConfigError` naming the key, or :class:`~sepconv.errors.SplitError` naming the
+    source and the genres."""
+    for name, channels in config["representations"].items():
+        for channel in channels:
+            try:
+                channel_stems(channel)
+            except ConfigError as err:
+                raise ConfigError(f"representations.{name}: {err}") from None
+    for name, entry in config["models"].items():
+        if entry["representation"] not in config["representations"]:
+            raise ConfigError(
+                f"models.{name}.representation: {entry['representation']!r} is not one of "
+                f"`representations` ({', '.join(config['representations'])})"
+            )
+    models = enabled_models(config)
+    if not models:
+        raise ConfigError("models: every model has `enabled: false`; enable at least one")
+    baseline = config["baseline"]
+    if baseline not in config["models"]:
+        raise ConfigError(
+            f"baseline: {baseline!r} is not one of `models` ({', '.join(config['models'])})"
+        )
+    if baseline not in models:
+        raise ConfigError(
+            f"baseline: {baseline!r} has `enabled: false`; the significance tests compare "
+            "every model with it, so enable it or name another baseline"
+        )
+    if songs is None:
+        return
+    if "oracle" in config["separators"] and not songs["has_stems"].all():
+        raise ConfigError(
+            "separator 'oracle' needs ground-truth stems, and this dataset has none "
+            f"(dataset.source: {config['dataset']['source']}); remove it from `separators`"
+        )
+    from .errors import SplitError
+    from .learning.splits import check_splittable
+
+    try:
+        check_splittable(songs.reset_index(drop=True))
+    except SplitError as err:
+        raise SplitError(f"{source}: {err}") from None

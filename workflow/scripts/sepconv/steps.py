@@ -10,8 +10,12 @@ A step script is thin::
     run_step(snakemake, main)
 
 :func:`run_step` sends Python logging and warnings to the rule's ``log:`` file, times the
-step, and on failure writes the traceback to the log and raises a :class:`StepError`
-whose one-line message Snakemake shows.
+step, and on failure writes the traceback to the log. A
+:class:`~sepconv.errors.SepconvError` (the library's errors, whose messages name the file,
+song or key) ends the step with its one-line message, which Snakemake shows; anything else
+is a bug and keeps its traceback.
+
+The step runner is the only place that knows about Snakemake; the library never imports it.
 """
 
 from __future__ import annotations
@@ -22,14 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 
-
-class StepError(RuntimeError):
-    """A failure with a message meant for the user (names the file, song or key)."""
-
-
-def _log_path(snakemake) -> str | None:
-    logs = list(getattr(snakemake, "log", []) or [])
-    return str(logs[0]) if logs else None
+from .errors import SepconvError
 
 
 def get_logger(path: str | None, name: str = "sepconv") -> logging.Logger:
@@ -57,25 +54,45 @@ def _native_stderr_to(path: str) -> None:
     sys.stderr = os.fdopen(terminal, "w", buffering=1)
 
 
-def run_step(snakemake, main: Callable) -> None:
-    """Run ``main(snakemake, log)`` with logging to the rule's log file."""
-    path = _log_path(snakemake)
-    log = get_logger(path, f"sepconv.{snakemake.rule}")
-    if path:
-        _native_stderr_to(path)
-    wildcards = dict(snakemake.wildcards.items()) if snakemake.wildcards else {}
-    log.info("rule %s %s, %d thread(s)", snakemake.rule, wildcards, snakemake.threads)
+def run(
+    main: Callable,
+    context,
+    *,
+    rule: str,
+    wildcards: dict,
+    threads: int,
+    log_path: str | None,
+) -> None:
+    """Run ``main(context, log)`` with logging to ``log_path``, native thread pools limited
+    to ``threads``, and a :class:`~sepconv.errors.SepconvError` turned into one line."""
+    log = get_logger(log_path, f"sepconv.{rule}")
+    if log_path:
+        _native_stderr_to(log_path)
+    log.info("rule %s %s, %d thread(s)", rule, wildcards, threads)
     start = time.perf_counter()
     from threadpoolctl import threadpool_limits
 
     try:
         # native thread pools (BLAS, OpenMP) use the rule's threads, not every core
-        with threadpool_limits(limits=max(1, int(snakemake.threads))):
-            main(snakemake, log)
-    except StepError as err:
+        with threadpool_limits(limits=max(1, int(threads))):
+            main(context, log)
+    except SepconvError as err:
         log.error("%s", err)
-        raise SystemExit(f"Error in rule {snakemake.rule} {wildcards}: {err}") from None
+        raise SystemExit(f"Error in rule {rule} {wildcards}: {err}") from None
     except Exception:
         log.exception("step failed")
         raise
     log.info("done in %.2f s", time.perf_counter() - start)
+
+
+def run_step(snakemake, main: Callable) -> None:
+    """Run the ``script:`` step ``main(snakemake, log)`` with logging to the rule's log."""
+    logs = list(getattr(snakemake, "log", []) or [])
+    run(
+        main,
+        snakemake,
+        rule=snakemake.rule,
+        wildcards=dict(snakemake.wildcards.items()) if snakemake.wildcards else {},
+        threads=snakemake.threads,
+        log_path=str(logs[0]) if logs else None,
+    )

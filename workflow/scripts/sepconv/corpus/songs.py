@@ -14,23 +14,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from .synth import corpus_table
+from ..errors import SheetError
+from .genres import corpus_table
 
 COLUMNS = ["song", "genre", "artist", "path", "start", "has_stems"]
 SHEET_REQUIRED = ["song", "path", "genre"]
 SHEET_OPTIONAL = ["start", "artist"]
 SONG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-CORPUS_DIR = "results/corpus"
+#: Columns of ``results/songs.tsv``, what the splits and the tensors read of the table.
+LABEL_COLUMNS = ["song", "genre", "artist"]
 
 
-class SheetError(ValueError):
-    """A problem with the sample sheet, naming the file and row."""
-
-
-def synthetic_table(synthetic: dict) -> pd.DataFrame:
-    """The song table of the embedded corpus (config ``dataset.synthetic``)."""
+def synthetic_table(synthetic: dict, mixture_path: str) -> pd.DataFrame:
+    """The song table of the embedded corpus (config ``dataset.synthetic``); a song's audio
+    is ``mixture_path`` with ``{song}`` filled in (where the workflow writes it)."""
     table = corpus_table(synthetic["genres"], synthetic["songs_per_artist"])
-    table["path"] = [f"{CORPUS_DIR}/{song}/mixture.wav" for song in table["song"]]
+    table["path"] = [mixture_path.format(song=song) for song in table["song"]]
     table["start"] = float("nan")
     table["has_stems"] = True
     return table[COLUMNS]
@@ -121,27 +120,33 @@ def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
     return table[COLUMNS]
 
 
-def check_genres(table: pd.DataFrame, minimum: int = 2, source: str = "the song table") -> None:
-    """Raise :class:`SheetError` if a genre has fewer than ``minimum`` songs."""
-    counts = table["genre"].value_counts()
-    small = counts[counts < minimum]
-    if len(small):
-        listed = ", ".join(f"{g} ({n})" for g, n in small.items())
-        raise SheetError(
-            f"{source}: every genre needs at least {minimum} songs for a "
-            f"stratified split; too few: {listed}"
-        )
-
-
-def load_song_table(dataset: dict) -> pd.DataFrame:
-    """The song table for config ``dataset``, indexed and sorted by song id."""
+def table_source(dataset: dict) -> str:
+    """How errors name where the song table comes from."""
     if dataset["source"] == "synthetic":
-        table = synthetic_table(dataset["synthetic"])
-        source = "dataset.synthetic.genres"
+        return "dataset.synthetic.genres"
+    return f"sample sheet {dataset['sheet']}"
+
+
+def load_song_table(dataset: dict, mixture_path: str) -> pd.DataFrame:
+    """The song table for config ``dataset``, indexed and sorted by song id; synthetic songs'
+    audio is at ``mixture_path`` (see :func:`synthetic_table`)."""
+    if dataset["source"] == "synthetic":
+        table = synthetic_table(dataset["synthetic"], mixture_path)
     else:
         if not dataset.get("sheet"):
             raise SheetError("dataset.source is 'sheet' but dataset.sheet names no file")
         table = read_sheet(dataset["sheet"])
-        source = f"sample sheet {dataset['sheet']}"
-    check_genres(table, source=source)
     return table.set_index("song", drop=False).sort_index()
+
+
+def write_labels(path, table: pd.DataFrame) -> None:
+    """Write ``results/songs.tsv``: the :data:`LABEL_COLUMNS` of every song, sorted."""
+    from ..io import write_text
+
+    labels = table[LABEL_COLUMNS].fillna("").sort_values("song")
+    write_text(path, labels.to_csv(sep="\t", index=False))
+
+
+def read_labels(path) -> pd.DataFrame:
+    """Read ``results/songs.tsv`` (:func:`write_labels`)."""
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import STEMS
-from .steps import StepError
+from ..errors import InputError, SeparationError
+from ..names import STEMS
 
 #: The rate and channels spleeter's models work at.
 SAMPLE_RATE = 44_100
@@ -88,12 +88,12 @@ def fold_stems(separated: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Spleeter's stems as the workflow's four: a 5stems ``piano`` is added to ``other``."""
     missing = [s for s in STEMS if s not in separated]
     if missing:
-        raise StepError(f"spleeter gave no {', '.join(missing)} stem")
+        raise SeparationError(f"spleeter gave no {', '.join(missing)} stem")
     stems = {s: np.asarray(separated[s], dtype=np.float32) for s in STEMS}
     extra = [s for s in separated if s not in STEMS]
     for name in extra:
         if name != "piano":
-            raise StepError(f"spleeter gave an unexpected stem {name!r}")
+            raise SeparationError(f"spleeter gave an unexpected stem {name!r}")
         stems["other"] = stems["other"] + np.asarray(separated[name], dtype=np.float32)
     return stems
 
@@ -128,19 +128,19 @@ def check_separation(
 
     for stem in STEMS:
         if stems[stem].shape != mixture.shape:
-            raise StepError(
+            raise SeparationError(
                 f"spleeter's {stem} stem has shape {stems[stem].shape}, the segment {mixture.shape}"
             )
     copies = [s for s in STEMS if db(stems[s].astype(np.float64) - mix) < -40.0]
     if len(copies) == len(STEMS):
-        raise StepError(
+        raise SeparationError(
             "every spleeter stem is a copy of the mixture: the model gave no separation "
             "(a model folder without trained weights does this)"
         )
     total = sum(stems[s].astype(np.float64) for s in STEMS)
     residual = db(total - lowpass(mixture, sr, cutoff).astype(np.float64))
     if residual > tolerance_db:
-        raise StepError(
+        raise SeparationError(
             f"spleeter's stems do not sum to the mixture: the residual is {residual:.1f} dB "
             f"relative to the mixture (at most {tolerance_db:.0f} dB below {cutoff:.0f} Hz)"
         )
@@ -198,7 +198,7 @@ def load_separator(params: dict, folder: str | os.PathLike, threads: int) -> Loa
             saver.restore(session, checkpoint)
         except Exception as err:  # NotFoundError, InvalidArgumentError on shape mismatch
             first = str(err).strip().splitlines()[0]
-            raise StepError(
+            raise InputError(
                 f"the checkpoint in {folder} does not fit spleeter's {params['model_dir']} "
                 f"network ({first}); set spleeter.model_params to the network it was "
                 "trained with"
@@ -209,7 +209,7 @@ def load_separator(params: dict, folder: str | os.PathLike, threads: int) -> Loa
 def to_model_input(audio: np.ndarray, sr: int) -> np.ndarray:
     """A ``(n, channels)`` segment as spleeter's input: stereo (mono is copied to both
     channels) at 44.1 kHz (resampled with soxr's high quality, as librosa does)."""
-    from .audio import to_stereo  # light: librosa is imported only by its resample()
+    from ..signal.audio import to_stereo  # light: librosa is imported only by its resample()
 
     audio = to_stereo(audio, "the segment")
     if sr != SAMPLE_RATE:

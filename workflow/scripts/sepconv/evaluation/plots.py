@@ -1,36 +1,35 @@
-"""Figures of the results, with seaborn: distributions, paired differences, confusion."""
+"""Figures of the results, with seaborn: distributions, paired differences, confusion.
+
+matplotlib and seaborn are imported when a figure is drawn (the Agg backend: no display).
+"""
 
 from __future__ import annotations
 
-import matplotlib
+from typing import TYPE_CHECKING
 
-matplotlib.use("Agg")
+import numpy as np
+import pandas as pd
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from ..io import atomic_path
+from ..names import METRICS, NO_SEPARATOR
+from .stats import comparisons, paired
 
-from .stats import METRICS  # noqa: E402
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    return plt, sns
 
 
 def label(separator: str, model: str) -> str:
-    return model if separator == "none" else f"{model} ({separator})"
-
-
-def comparisons(metrics: pd.DataFrame, baseline: str) -> list[tuple[str, str, str]]:
-    """(separator, model, baseline separator) of every model compared with the baseline."""
-    base_separators = sorted(metrics.loc[metrics["model"] == baseline, "separator"].unique())
-    pairs = []
-    for separator, model in (
-        metrics[["separator", "model"]].drop_duplicates().itertuples(index=False, name=None)
-    ):
-        if model == baseline:
-            continue
-        for base_separator in base_separators:
-            if separator in (base_separator, "none"):
-                pairs.append((separator, model, base_separator))
-    return pairs
+    return model if separator == NO_SEPARATOR else f"{model} ({separator})"
 
 
 def distributions(
@@ -38,6 +37,7 @@ def distributions(
 ) -> plt.Figure:
     """One panel per comparison: the metric's distribution over trials for the model and the
     baseline, dashed lines at the means (the paper's Figure 1 for F1)."""
+    plt, sns = _pyplot()
     sel = metrics[metrics["selection"] == selection]
     pairs = comparisons(sel, baseline)
     fig, axes = plt.subplots(
@@ -45,11 +45,10 @@ def distributions(
     )
     palette = sns.color_palette("colorblind", 2)
     for ax, (separator, model, base_separator) in zip(axes[0], pairs, strict=False):
+        model_runs, base_runs = paired(sel, separator, model, baseline, base_separator)
         groups = {
-            label(separator, model): sel.query("model == @model and separator == @separator"),
-            label(base_separator, baseline) + " †": sel.query(
-                "model == @baseline and separator == @base_separator"
-            ),
+            label(separator, model): model_runs,
+            label(base_separator, baseline) + " †": base_runs,
         }
         data = pd.concat([g.assign(which=name) for name, g in groups.items()])
         bins = np.linspace(0, 1, 21)
@@ -83,6 +82,7 @@ def paired_differences(
 ) -> plt.Figure:
     """Per-split differences (model - baseline) of each comparison, with the mean and its
     corrected 95% interval."""
+    plt, sns = _pyplot()
     sel = metrics[metrics["selection"] == selection]
     pairs = comparisons(sel, baseline)
     several = len({base_separator for _, _, base_separator in pairs}) > 1
@@ -93,12 +93,9 @@ def paired_differences(
 
     rows = []
     for separator, model, base_separator in pairs:
-        runs = sel[(sel["model"] == model) & (sel["separator"] == separator)].set_index("seed")
-        base = sel[(sel["model"] == baseline) & (sel["separator"] == base_separator)]
-        base = base.set_index("seed")
-        seeds = runs.index.intersection(base.index)
+        model_runs, base_runs = paired(sel, separator, model, baseline, base_separator)
         for metric in METRICS:
-            diff = runs.loc[seeds, metric] - base.loc[seeds, metric]
+            diff = model_runs[metric] - base_runs[metric]
             rows += [
                 {
                     "comparison": name(separator, model, base_separator),
@@ -139,6 +136,7 @@ def paired_differences(
 
 def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figure:
     """Mean row-normalised confusion matrix of each model over the trials."""
+    plt, sns = _pyplot()
     keys = sorted((k for k in confusion if k[0] == selection), key=lambda k: (k[2], k[1]))
     n = max(1, len(keys))
     cols = min(n, 4)
@@ -170,7 +168,7 @@ def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figur
 
 def save(fig: plt.Figure, png: str, pdf: str, dpi: int = 150) -> None:
     """Write a figure as PNG and PDF (each atomically) and close it."""
-    from .io import atomic_path
+    plt, _ = _pyplot()
 
     for path, kwargs in ((png, {"dpi": dpi}), (pdf, {})):
         with atomic_path(path) as tmp:

@@ -1,14 +1,10 @@
-"""Segments: reading songs, where a segment starts, resampling and channel layout.
-
-A segment is ``segment_samples(sr)`` samples long (233,984 at 22,050 Hz, 10.61 s), the
-length that gives exactly ``n_frames`` centred mel frames at the analysis rate.
-"""
+"""Reading songs in any format, channel layout and resampling."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .steps import StepError
+from ..errors import InputError
 
 
 def load_song(path: str) -> tuple[np.ndarray, int]:
@@ -18,7 +14,7 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
     format it does not recognise (m4a, aac, wma, ...) is decoded by audioread, which uses
     ffmpeg where it is installed.
 
-    Raises :class:`StepError` naming the file when it cannot be decoded, is truncated (its
+    Raises :class:`InputError` naming the file when it cannot be decoded, is truncated (its
     header declares more audio than the file holds), holds no samples, or holds NaN or
     infinite samples.
     """
@@ -29,7 +25,7 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
         audio, sr = sf.read(path, dtype="float32", always_2d=True)
     except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, TypeError...
         if not _unrecognised(path, err):
-            raise StepError(
+            raise InputError(
                 f"cannot decode audio file {path}: {_decode_reason(path, err)}"
             ) from None
         audio, sr = _load_with_audioread(path)
@@ -37,14 +33,14 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
         truncated = _truncation(info.extra_info)
         if truncated:
             declared, present = truncated
-            raise StepError(
+            raise InputError(
                 f"audio file {path} is truncated: its header declares {declared:,} bytes of "
                 f"audio, the file holds {present:,}"
             )
     if audio.size == 0:
-        raise StepError(f"audio file {path} holds no samples")
+        raise InputError(f"audio file {path} holds no samples")
     if not np.all(np.isfinite(audio)):
-        raise StepError(f"audio file {path} holds NaN or infinite samples")
+        raise InputError(f"audio file {path} holds NaN or infinite samples")
     return audio, int(sr)
 
 
@@ -78,7 +74,7 @@ def _load_with_audioread(path: str) -> tuple[np.ndarray, int]:
                 f"not in a format that libsndfile recognises ({formats}), and ffmpeg, "
                 "which decodes more (m4a, aac, ...), is not installed"
             )
-        raise StepError(f"cannot decode audio file {path}: {reason}") from err
+        raise InputError(f"cannot decode audio file {path}: {reason}") from err
     audio = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
     return audio.reshape(-1, channels), int(sr)
 
@@ -117,7 +113,7 @@ def to_stereo(audio: np.ndarray, path: str = "") -> np.ndarray:
         return np.repeat(audio, 2, axis=1)
     if channels == 2:
         return audio
-    raise StepError(f"{path or 'audio'} has {channels} channels; mono or stereo expected")
+    raise InputError(f"{path or 'audio'} has {channels} channels; mono or stereo expected")
 
 
 def resample(audio: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
@@ -127,60 +123,3 @@ def resample(audio: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
     import librosa
 
     return librosa.resample(audio, orig_sr=sr_in, target_sr=sr_out, axis=0, res_type="soxr_hq")
-
-
-def auto_start(audio: np.ndarray, sr: int, n_samples: int, step_s: float = 0.5) -> int:
-    """Start sample of the loudest window of ``n_samples``, searched on a ``step_s`` grid.
-
-    The window with the highest mean power (over channels) wins; ties go to the earliest.
-    For an EDM track this is the drop, the part a listener would pick as characteristic.
-    """
-    power = np.square(audio, dtype=np.float64)
-    power = power.mean(axis=1) if power.ndim == 2 else power
-    if len(power) <= n_samples:
-        return 0
-    cumulative = np.concatenate([[0.0], np.cumsum(power)])
-    step = max(1, int(round(step_s * sr)))
-    starts = np.arange(0, len(power) - n_samples + 1, step)
-    energy = cumulative[starts + n_samples] - cumulative[starts]
-    return int(starts[int(np.argmax(energy))])
-
-
-def cut_segment(
-    audio: np.ndarray,
-    start: int,
-    n_samples: int,
-    *,
-    path: str = "",
-    sr: int | None = None,
-    pad: bool = False,
-) -> np.ndarray:
-    """``audio[start:start + n_samples]``, checked.
-
-    A song too short for the segment is an error naming the file, unless ``pad`` is set, when
-    the segment is zero-padded at its end.
-    """
-    if start < 0:
-        raise StepError(f"{path}: segment start must not be negative")
-    segment = audio[start : start + n_samples]
-    if len(segment) < n_samples:
-        have = len(audio) / sr if sr else len(audio)
-        need = (start + n_samples) / sr if sr else start + n_samples
-        unit = " s" if sr else " samples"
-        if not pad:
-            raise StepError(
-                f"{path} is too short: the segment needs {need:.2f}{unit} from the song's start, "
-                f"the file has {have:.2f}{unit} (set segment.pad: true to zero-pad short songs)"
-            )
-        width = [(0, n_samples - len(segment))] + [(0, 0)] * (segment.ndim - 1)
-        segment = np.pad(segment, width)
-    return segment
-
-
-def check_not_silent(segment: np.ndarray, path: str, threshold_db: float = -80.0) -> float:
-    """Raise if the segment's RMS level is below ``threshold_db`` dBFS; return the level."""
-    rms = float(np.sqrt(np.mean(np.square(segment, dtype=np.float64))))
-    level = 20 * np.log10(max(rms, 1e-12))
-    if level < threshold_db:
-        raise StepError(f"{path}: the segment is silent ({level:.1f} dBFS RMS)")
-    return level

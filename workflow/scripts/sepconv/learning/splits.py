@@ -11,11 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SUBSETS = ("train", "test")
-
-
-class SplitError(ValueError):
-    """The song table cannot be split as asked (names the genre)."""
+from ..errors import SplitError
 
 
 def _groups(table: pd.DataFrame) -> pd.Series:
@@ -28,13 +24,16 @@ def _groups(table: pd.DataFrame) -> pd.Series:
 
 def check_splittable(table: pd.DataFrame) -> None:
     """Raise :class:`SplitError` if a genre cannot be on both sides of a split."""
+    counts = table["genre"].value_counts().sort_index()
+    small = counts[counts < 2]
+    if len(small):
+        listed = ", ".join(f"{genre} ({n})" for genre, n in small.items())
+        raise SplitError(
+            "every genre needs at least 2 songs for a stratified split, one for training and "
+            f"one for testing; too few: {listed}"
+        )
     groups = pd.Series(_groups(table), index=table.index)
     for genre, rows in table.groupby("genre", sort=True):
-        if len(rows) < 2:
-            raise SplitError(
-                f"genre {genre!r} has {len(rows)} song; every genre needs at least 2 songs, "
-                "one for training and one for testing"
-            )
         if groups.loc[rows.index].nunique() < 2:
             raise SplitError(
                 f"genre {genre!r}: all {len(rows)} songs are by one artist "

@@ -1,4 +1,4 @@
-"""Log-mel spectrograms and the stacked feature tensors.
+"""Log-mel spectrograms, and their file: one per (separator, song).
 
 A *channel* is named by what it is the spectrogram of: ``mixture``, a stem (``bass``), or a
 sum of stems in the time domain (``bass+drums+other``, the paper's no-vocals spectrogram).
@@ -11,51 +11,41 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import STEMS
+from ..config import channel_stems, defaults
+from ..io import write_npz
 from .audio import resample
-from .constants import ANALYSIS_RATE, HOP_LENGTH, N_FFT, N_FRAMES, N_MELS, segment_samples
-
-MIXTURE = "mixture"
+from .segments import segment_samples
 
 
 @dataclass(frozen=True)
 class MelParams:
-    """Settings of the mel analysis (config key ``features``)."""
+    """Settings of the mel analysis (config key ``features``; defaults in the schema)."""
 
-    sample_rate: int = ANALYSIS_RATE
-    n_fft: int = N_FFT
-    hop_length: int = HOP_LENGTH
-    n_mels: int = N_MELS
-    n_frames: int = N_FRAMES
-    fmin: float = 0.0
-    fmax: float | None = None
-    amin: float = 1e-10  # floor of the power before the log (-100 dB)
+    sample_rate: int
+    n_fft: int
+    hop_length: int
+    n_mels: int
+    n_frames: int
+    fmin: float
+    fmax: float | None
+    amin: float = 1e-10  # floor of the power before the log (-100 dB); not configurable
+
+    @classmethod
+    def from_config(cls, features: dict | None = None) -> MelParams:
+        """From config ``features``; keys it lacks take the schema's defaults."""
+        return cls(**{**defaults("features"), **(features or {})})
 
     @property
     def n_samples(self) -> int:
         """Samples at ``sample_rate`` that give exactly ``n_frames`` frames."""
         return segment_samples(self.sample_rate, self.n_frames, self.hop_length, self.sample_rate)
 
-
-def channel_stems(channel: str) -> list[str]:
-    """The stems a channel sums (``[]`` for ``mixture``); raises ``ValueError`` if unknown."""
-    if channel == MIXTURE:
-        return []
-    parts = channel.split("+")
-    unknown = [p for p in parts if p not in STEMS]
-    if unknown or len(set(parts)) != len(parts):
-        raise ValueError(
-            f"channel {channel!r}: expected 'mixture' or stems joined by '+' ({', '.join(STEMS)})"
-        )
-    return parts
+    def segment_samples(self, sr: int) -> int:
+        """Samples at ``sr`` Hz of a segment that gives exactly ``n_frames`` frames."""
+        return segment_samples(sr, self.n_frames, self.hop_length, self.sample_rate)
 
 
-def needs_separator(channels: list[str]) -> bool:
-    """Whether a representation uses any stem (``mix`` does not: it is separator ``none``)."""
-    return any(c != MIXTURE for c in channels)
-
-
-def analysis_signal(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.ndarray:
+def analysis_signal(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray:
     """Mono float32 signal at the analysis rate, exactly ``params.n_samples`` long.
 
     ``audio`` is ``(n_samples,)`` or ``(n_samples, n_channels)`` at ``sr`` Hz; channels are
@@ -63,13 +53,12 @@ def analysis_signal(audio: np.ndarray, sr: int, params: MelParams | None = None)
     """
     import librosa
 
-    params = params or MelParams()
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     mono = resample(mono.astype(np.float32), sr, params.sample_rate)
     return librosa.util.fix_length(mono, size=params.n_samples)
 
 
-def log_mel(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.ndarray:
+def log_mel(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray:
     """Log-power mel spectrogram, dB re 1.0, of shape ``(n_mels, n_frames)``, float32.
 
     ``audio`` is brought to the analysis rate by :func:`analysis_signal` (a no-op for a mono
@@ -79,7 +68,6 @@ def log_mel(audio: np.ndarray, sr: int, params: MelParams | None = None) -> np.n
     """
     import librosa
 
-    params = params or MelParams()
     mono = analysis_signal(audio, sr, params)
     power = librosa.feature.melspectrogram(
         y=mono,
@@ -107,10 +95,44 @@ def channel_audio(stems: dict[str, np.ndarray], channel: str) -> np.ndarray:
     return total.astype(np.float32)
 
 
-def stack(mels: list[dict[str, np.ndarray]], channels: list[str]) -> np.ndarray:
-    """Stack per-song spectrograms into ``X`` of shape ``(n_songs, n_mels, n_frames, C)``.
+@dataclass(frozen=True)
+class MelFile:
+    """The log-mel spectrograms of one song under one separator (``none``: the mixture's).
 
-    ``mels[i][channel]`` is song i's ``(n_mels, n_frames)`` spectrogram of that channel;
-    the channel axis is last and follows the order of ``channels``.
+    Stored as ``results/mels/{separator}/{song}.npz`` with ``mels`` float32
+    ``(C, n_mels, n_frames)``, ``channels`` ``(C,)``, ``song`` and ``separator``.
     """
-    return np.stack([np.stack([m[c] for c in channels], axis=-1) for m in mels]).astype(np.float32)
+
+    song: str
+    separator: str
+    channels: tuple[str, ...]
+    mels: np.ndarray
+
+    def __getitem__(self, channel: str) -> np.ndarray:
+        """The ``(n_mels, n_frames)`` spectrogram of ``channel``."""
+        try:
+            return self.mels[self.channels.index(channel)]
+        except ValueError:
+            raise KeyError(
+                f"the spectrograms of {self.song} ({self.separator}) have no channel "
+                f"{channel!r}; they have {', '.join(self.channels)}"
+            ) from None
+
+    def save(self, path) -> None:
+        write_npz(
+            path,
+            mels=self.mels.astype(np.float32),
+            channels=np.array(self.channels),
+            song=np.array(self.song),
+            separator=np.array(self.separator),
+        )
+
+    @classmethod
+    def load(cls, path) -> MelFile:
+        with np.load(path) as npz:
+            return cls(
+                song=str(npz["song"]),
+                separator=str(npz["separator"]),
+                channels=tuple(str(c) for c in npz["channels"]),
+                mels=npz["mels"],
+            )

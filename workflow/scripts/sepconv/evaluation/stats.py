@@ -12,77 +12,31 @@ each test's p-values across the comparisons of one (selection, metric) family.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}
+from ..learning import runs
+from ..names import METRICS, NO_SEPARATOR, SELECTIONS
+
 #: the paper's selection rule first
-SELECTION_ORDER = ["min_test_loss", "last_epoch"]
-METRIC_COLUMNS = [
-    "separator",
-    "model",
-    "seed",
-    "selection",
-    "epoch",
-    "accuracy",
-    "f1_macro",
-    "test_loss",
-    "n_train",
-    "n_test",
-    "params",
-]
+SELECTION_ORDER = list(SELECTIONS)
 
 
-def read_runs(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, dict]:
-    """The metrics table (one row per run and selection) and the mean confusion matrices.
-
-    Returns ``(metrics, confusion)`` where ``confusion[(selection, separator, model)]`` is
-    ``{"genres": [...], "matrix": mean row-normalised confusion matrix}``.
-    """
-    rows, matrices, genres = [], {}, {}
-    for path in paths:
-        run = json.loads(Path(path).read_text())
-        for selection, chosen in run["selections"].items():
-            rows.append(
-                {
-                    "separator": run["separator"],
-                    "model": run["model"],
-                    "seed": int(run["seed"]),
-                    "selection": selection,
-                    "epoch": int(chosen["epoch"]),
-                    "accuracy": float(chosen["accuracy"]),
-                    "f1_macro": float(chosen["f1_macro"]),
-                    "test_loss": float(chosen["test_loss"]),
-                    "n_train": int(run["n_train"]),
-                    "n_test": int(run["n_test"]),
-                    "params": int(run["params"]),
-                }
-            )
-            key = (selection, run["separator"], run["model"])
-            counts = np.asarray(chosen["confusion"], dtype=np.float64)
-            totals = counts.sum(axis=1, keepdims=True)
-            normalised = np.divide(
-                counts, totals, out=np.full_like(counts, np.nan), where=totals > 0
-            )
-            matrices.setdefault(key, []).append(normalised)
-            genres[key] = run["genres"]
-    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+def metrics_table(records: Iterable[dict]) -> pd.DataFrame:
+    """The metrics table: one row per run and selection rule, sorted by selection (the
+    paper's first), model, separator and seed."""
+    rows = [row for record in records for row in runs.metric_rows(record)]
+    metrics = pd.DataFrame(rows, columns=runs.METRIC_COLUMNS)
     rank = {name: i for i, name in enumerate(SELECTION_ORDER)}
     metrics = metrics.sort_values(
         ["selection", "model", "separator", "seed"],
         key=lambda c: c.map(lambda v: rank.get(v, len(rank))) if c.name == "selection" else c,
         kind="stable",
     )
-    confusion = {
-        key: {"genres": genres[key], "matrix": np.nanmean(np.stack(mats), axis=0)}
-        for key, mats in matrices.items()
-    }
-    return metrics.reset_index(drop=True), confusion
+    return metrics.reset_index(drop=True)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
@@ -100,7 +54,7 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
 def summarise(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Table 1: per (selection, separator, model), mean, sd and 95% CI of each metric."""
     rows = []
-    for (selection, separator, model), runs in metrics.groupby(
+    for (selection, separator, model), group in metrics.groupby(
         ["selection", "separator", "model"], sort=False
     ):
         row = {
@@ -108,11 +62,11 @@ def summarise(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
             "separator": separator,
             "model": model,
             "baseline": model == baseline,
-            "trials": len(runs),
-            "params": int(runs["params"].iloc[0]),
+            "trials": len(group),
+            "params": int(group["params"].iloc[0]),
         }
         for metric in METRICS:
-            mean, sd, low, high = mean_ci(runs[metric].to_numpy())
+            mean, sd, low, high = mean_ci(group[metric].to_numpy())
             row.update(
                 {
                     f"{metric}_mean": mean,
@@ -193,43 +147,62 @@ def compare(model: np.ndarray, base: np.ndarray, n_train: int, n_test: int) -> d
     }
 
 
-def significance(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Every model against ``baseline``, paired by seed, per selection, metric and separator.
+def comparisons(metrics: pd.DataFrame, baseline: str) -> list[tuple[str, str, str]]:
+    """(separator, model, baseline separator) of every comparison with the baseline.
 
-    A model trained on separator ``none`` (the mixture) is compared with the baseline of each
-    separator the baseline was trained on. Holm adjusts within each (selection, metric).
+    A model is compared with the baseline trained on its own separator; a model on separator
+    ``none`` (the mixture) with the baseline of every separator the baseline was trained on.
+    In the order of the baseline's separators, then of the models, as ``metrics`` lists them.
     """
+    pairs = []
+    models = metrics[["separator", "model"]].drop_duplicates()
+    base_separators = metrics.loc[metrics["model"] == baseline, "separator"].unique()
+    for base_separator in base_separators:
+        for separator, model in models.itertuples(index=False, name=None):
+            if model != baseline and separator in (base_separator, NO_SEPARATOR):
+                pairs.append((separator, model, base_separator))
+    return pairs
+
+
+def paired(
+    metrics: pd.DataFrame, separator: str, model: str, baseline: str, base_separator: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs of a model and of the baseline on the seeds both have, indexed by seed."""
+    model_runs = metrics[(metrics["model"] == model) & (metrics["separator"] == separator)]
+    base_runs = metrics[(metrics["model"] == baseline) & (metrics["separator"] == base_separator)]
+    model_runs, base_runs = model_runs.set_index("seed"), base_runs.set_index("seed")
+    seeds = model_runs.index.intersection(base_runs.index)
+    return model_runs.loc[seeds], base_runs.loc[seeds]
+
+
+def significance(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Every comparison with ``baseline`` (:func:`comparisons`), paired by seed, per
+    selection and metric. Holm adjusts within each (selection, metric)."""
     if baseline not in set(metrics["model"]):
         raise ValueError(f"baseline {baseline!r} has no runs")
     rows = []
     for selection, sel in metrics.groupby("selection", sort=False):
-        base_runs = sel[sel["model"] == baseline]
-        for base_separator, base in base_runs.groupby("separator", sort=False):
-            base = base.set_index("seed")
-            for (separator, model), runs in sel.groupby(["separator", "model"], sort=False):
-                if model == baseline or separator not in (base_separator, "none"):
-                    continue
-                runs = runs.set_index("seed")
-                seeds = runs.index.intersection(base.index)
-                if len(seeds) < 2:
-                    continue
-                for metric in METRICS:
-                    rows.append(
-                        {
-                            "selection": selection,
-                            "metric": metric,
-                            "model": model,
-                            "separator": separator,
-                            "baseline": baseline,
-                            "baseline_separator": base_separator,
-                            **compare(
-                                runs.loc[seeds, metric].to_numpy(),
-                                base.loc[seeds, metric].to_numpy(),
-                                int(base["n_train"].iloc[0]),
-                                int(base["n_test"].iloc[0]),
-                            ),
-                        }
-                    )
+        for separator, model, base_separator in comparisons(sel, baseline):
+            model_runs, base_runs = paired(sel, separator, model, baseline, base_separator)
+            if len(base_runs) < 2:
+                continue
+            for metric in METRICS:
+                rows.append(
+                    {
+                        "selection": selection,
+                        "metric": metric,
+                        "model": model,
+                        "separator": separator,
+                        "baseline": baseline,
+                        "baseline_separator": base_separator,
+                        **compare(
+                            model_runs[metric].to_numpy(),
+                            base_runs[metric].to_numpy(),
+                            int(base_runs["n_train"].iloc[0]),
+                            int(base_runs["n_test"].iloc[0]),
+                        ),
+                    }
+                )
     table = pd.DataFrame(rows)
     if table.empty:
         return table
@@ -240,7 +213,7 @@ def significance(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
     return table
 
 
-def table1_markdown(table: pd.DataFrame, baseline: str, selections: dict[str, str]) -> str:
+def table1_markdown(table: pd.DataFrame, baseline: str) -> str:
     """Table 1 in the paper's layout (Model | Accuracy | F1), one block per selection rule."""
     lines = ["# Table 1", ""]
     lines.append(
@@ -248,7 +221,7 @@ def table1_markdown(table: pd.DataFrame, baseline: str, selections: dict[str, st
         f"† marks the baseline of the significance tests ({baseline})."
     )
     for selection, block in table.groupby("selection", sort=False):
-        lines += ["", f"## {selection}: {selections.get(selection, selection)}", ""]
+        lines += ["", f"## {selection}: {SELECTIONS.get(selection, selection)}", ""]
         lines += [
             "| Model | Separator | Accuracy | F1 | Parameters | Trials |",
             "| --- | --- | --- | --- | ---: | ---: |",

@@ -4,13 +4,16 @@ Two blocks of [conv -> batch norm -> activation -> max-pool], dropout, a dense s
 The convolution is ``standard`` (``Conv2D``: one 3-D filter across all channels) or
 ``separable`` (``SeparableConv2D``: one 2-D filter per channel, then a 1x1 pointwise mix).
 Conv and dense kernels carry L1 + L2 penalties; convolutions have no bias (batch norm follows).
+
+Keras is imported inside the functions that build models: call
+:func:`sepconv.learning.backend.configure` first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import keras
+from ..config import defaults
 
 CONVS = ("standard", "separable")
 
@@ -20,40 +23,40 @@ class ModelSpec:
     """A model of config ``models:``: a representation, a convolution and hyper-parameters."""
 
     representation: str
-    conv: str = "standard"
-    filters: tuple[int, ...] = (8, 16)
-    kernel: tuple[int, int] = (3, 3)
-    pool: tuple[int, int] = (4, 4)
-    activation: str = "relu"
-    l1: float = 1e-5
-    l2: float = 1e-4
-    dropout: float = 0.5
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    batch_size: int = 8
-    epochs: int = 6
+    conv: str
+    filters: tuple[int, ...]
+    kernel: tuple[int, int]
+    pool: tuple[int, int]
+    activation: str
+    l1: float
+    l2: float
+    dropout: float
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    epochs: int
 
     @classmethod
     def from_config(cls, entry: dict, default_epochs: int | None = None) -> ModelSpec:
-        """Build from a ``models:`` entry; ``epochs: null`` takes ``default_epochs``."""
+        """Build from a ``models:`` entry; keys it lacks take the schema's defaults, and
+        ``epochs: null`` takes ``default_epochs`` (else the top-level default)."""
         names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in entry.items() if k in names and v is not None}
+        given = {k: v for k, v in entry.items() if v is not None}
+        values = {k: v for k, v in {**defaults("model"), **given}.items() if k in names}
         for key in ("filters", "kernel", "pool"):
-            if key in values:
-                values[key] = tuple(int(v) for v in values[key])
-        if "epochs" not in values and default_epochs is not None:
-            values["epochs"] = int(default_epochs)
-        if values.get("conv", "standard") not in CONVS:
+            values[key] = tuple(int(v) for v in values[key])
+        if values.get("epochs") is None:
+            epochs = default_epochs if default_epochs is not None else defaults()["epochs"]
+            values["epochs"] = int(epochs)
+        if values["conv"] not in CONVS:
             raise ValueError(f"conv must be one of {CONVS}, got {values['conv']!r}")
         return cls(**values)
 
 
-def _regularizer(spec: ModelSpec):
-    return keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
-
-
 def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0, name=None):
     """A bias-free ``standard`` or ``separable`` 2-D convolution with L1+L2 kernel penalties."""
+    import keras
+
     reg = keras.regularizers.L1L2(l1=l1, l2=l2)
     if conv == "standard":
         return keras.layers.Conv2D(
@@ -74,6 +77,8 @@ def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0
 
 def build_model(input_shape: tuple[int, int, int], n_classes: int, spec: ModelSpec):
     """The CNN for inputs of ``input_shape`` (n_mels, n_frames, channels), uncompiled."""
+    import keras
+
     inputs = keras.Input(shape=tuple(input_shape), name="spectrograms")
     x = inputs
     for i, filters in enumerate(spec.filters, start=1):
@@ -84,12 +89,17 @@ def build_model(input_shape: tuple[int, int, int], n_classes: int, spec: ModelSp
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dropout(spec.dropout, name="dropout")(x)
     outputs = keras.layers.Dense(
-        n_classes, activation="softmax", kernel_regularizer=_regularizer(spec), name="genre"
+        n_classes,
+        activation="softmax",
+        kernel_regularizer=keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2),
+        name="genre",
     )(x)
     return keras.Model(inputs, outputs, name=f"{spec.conv}_cnn")
 
 
 def compile_model(model, spec: ModelSpec) -> None:
+    import keras
+
     optimizer = keras.optimizers.get(
         {"class_name": spec.optimizer, "config": {"learning_rate": spec.learning_rate}}
     )
@@ -107,6 +117,8 @@ def forward_flops(model) -> int:
     (inference: scale and shift, 2 per element), activations and pooling (1 per input
     element) are included for completeness.
     """
+    import keras
+
     total = 0
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):

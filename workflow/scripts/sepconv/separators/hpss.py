@@ -1,4 +1,4 @@
-"""Separators that need no trained model: ``hpss`` (librosa DSP) and ``oracle`` checks.
+"""The ``hpss`` separator: librosa DSP, no trained model.
 
 ``hpss`` splits a mixture into bass, drums, other and vocals with soft masks on its STFT:
 
@@ -34,21 +34,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import STEMS
+from ..config import defaults
+from ..names import STEMS
 
 
 @dataclass(frozen=True)
 class HpssParams:
-    """Settings of the ``hpss`` separator (config key ``hpss``)."""
+    """Settings of the ``hpss`` separator (config key ``hpss``; defaults in the schema)."""
 
-    n_fft: int = 2048
-    hop_length: int = 1024
-    kernel_size: int = 31  # median filter length (frames and bins) for harmonic/percussive
-    power: float = 2.0  # soft mask exponent
-    bass_cutoff: float = 180.0  # Hz
-    vocal_band: tuple[float, float] = (150.0, 8000.0)  # Hz
-    vocal_margin: float = 2.0  # foreground must exceed background by this factor
-    nn_width_s: float = 2.0  # frames closer in time than this are not neighbours
+    n_fft: int
+    hop_length: int
+    kernel_size: int  # median filter length (frames and bins) for harmonic/percussive
+    power: float  # soft mask exponent
+    bass_cutoff: float  # Hz
+    vocal_band: tuple[float, float]  # Hz
+    vocal_margin: float  # foreground must exceed background by this factor
+    nn_width_s: float  # frames closer in time than this are not neighbours
+
+    @classmethod
+    def from_config(cls, hpss: dict | None = None) -> HpssParams:
+        """From config ``hpss``; keys it lacks take the schema's defaults."""
+        values = {**defaults("hpss"), **(hpss or {})}
+        return cls(**{**values, "vocal_band": tuple(values["vocal_band"])})
 
 
 def _softmask(x: np.ndarray, ref: np.ndarray, power: float) -> np.ndarray:
@@ -143,9 +150,7 @@ def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, 
     return {"bass": bass, "drums": drums, "vocals": vocals}
 
 
-def separate_hpss(
-    mixture: np.ndarray, sr: int, params: HpssParams | None = None
-) -> dict[str, np.ndarray]:
+def separate_hpss(mixture: np.ndarray, sr: int, params: HpssParams) -> dict[str, np.ndarray]:
     """Separate ``(n_samples, n_channels)`` audio at ``sr`` Hz into the four stems.
 
     Returns ``{stem: (n_samples, n_channels) float32}``; the stems sum to ``mixture``
@@ -153,7 +158,6 @@ def separate_hpss(
     """
     import librosa
 
-    params = params or HpssParams()
     n = mixture.shape[0]
     spec = librosa.stft(
         mixture.T.astype(np.float32), n_fft=params.n_fft, hop_length=params.hop_length
@@ -168,43 +172,3 @@ def separate_hpss(
     other = mixture.astype(np.float64) - sum(stems[s].astype(np.float64) for s in stems)
     stems["other"] = other.astype(np.float32)
     return {stem: stems[stem] for stem in STEMS}
-
-
-def si_sdr(estimate: np.ndarray, reference: np.ndarray, eps: float = 1e-12) -> float:
-    """Scale-invariant signal-to-distortion ratio in dB (Le Roux et al. 2019).
-
-    Both signals are flattened; a silent reference gives ``nan``.
-    """
-    est = np.asarray(estimate, dtype=np.float64).ravel()
-    ref = np.asarray(reference, dtype=np.float64).ravel()
-    ref_energy = np.dot(ref, ref)
-    if ref_energy < eps:
-        return float("nan")
-    target = np.dot(est, ref) / ref_energy * ref
-    noise = est - target
-    return float(10 * np.log10((np.dot(target, target) + eps) / (np.dot(noise, noise) + eps)))
-
-
-def check_stems(
-    stems: dict[str, np.ndarray],
-    mixture: np.ndarray,
-    tolerance: float = 1e-4,
-) -> float:
-    """Check that stems sum back to the mixture; return the largest absolute deviation.
-
-    Raises ``ValueError`` when a stem is missing, has another shape, or the sum deviates by
-    more than ``tolerance`` (in full-scale units).
-    """
-    missing = [s for s in STEMS if s not in stems]
-    if missing:
-        raise ValueError(f"missing stems: {', '.join(missing)}")
-    for stem in STEMS:
-        if stems[stem].shape != mixture.shape:
-            raise ValueError(
-                f"stem {stem} has shape {stems[stem].shape}, the mixture {mixture.shape}"
-            )
-    total = sum(stems[s].astype(np.float64) for s in STEMS)
-    deviation = float(np.max(np.abs(total - mixture)))
-    if deviation > tolerance:
-        raise ValueError(f"stems do not sum to the mixture (max deviation {deviation:.3g})")
-    return deviation

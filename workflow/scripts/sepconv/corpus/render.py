@@ -1,296 +1,30 @@
-"""The embedded synthetic EDM corpus: songs with ground-truth stems.
+"""Rendering one song of the synthetic corpus and its four ground-truth stems.
 
 Each song is stereo, ``sr`` Hz (44,100 by default), 24 to 30 s long, with an EDM form: an
 intro (drums and chords), a build (snare roll, noise riser, no bass) and a drop (everything,
 and vocals where the song has them). Its four stems -- bass, drums, other, vocals -- sum to
-the mixture to within float32 rounding.
-
-The six genres are defined by musical facts (:data:`GENRES`): a tempo range, a drum pattern
-family, a bass line style and a chord or lead style; several share the four-on-the-floor kick,
-so the full mixture tells them apart only partly. Every song varies its tempo, key, chord
-progression, pattern mutations, timbres, stem gains and noise. Songs of one ``artist`` share
-timbre presets (kick tuning, synth brightness, drum decay), a realistic source of leakage that
-the artist-aware splits guard against.
-
-``difficulty`` (0 to 1) is the knob for how hard the genres are to tell apart: it widens the
-tempo ranges, makes a song borrow its drum pattern, bass style or chord style from another
-genre, raises the pattern mutation rate, spreads the random stem gains and adds more masking
-noise to ``other``.
-
-Everything is drawn from NumPy generators seeded by ``(seed, song id)`` and ``(seed, artist)``,
-so the same config gives the same bytes.
+the mixture to within float32 rounding. The genres are in :mod:`sepconv.corpus.genres`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import STEMS
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-@dataclass(frozen=True)
-class Genre:
-    """Musical facts that define one genre of the synthetic corpus."""
-
-    tempo: tuple[float, float]  # BPM range
-    drums: str  # drum pattern family, a key of DRUM_PATTERNS
-    bass: str  # bass line style, see _render_bass
-    chords: str  # chord / lead style, see _render_other
-    progressions: tuple[tuple[int, ...], ...]  # chord roots, semitones above the key's tonic
-    swing: float = 0.0  # delay of odd 16ths, as a fraction of a 16th
-    sidechain: float = 0.0  # depth of the kick-synchronous ducking of bass and other
-
-
-GENRES: dict[str, Genre] = {
-    "house": Genre(
-        (120, 128),
-        "four_on_floor",
-        "offbeat",
-        "piano_stabs",
-        ((0, 8, 3, 10), (0, 5, 8, 7)),
-        sidechain=0.35,
-    ),
-    "deep-house": Genre(
-        (118, 124),
-        "deep",
-        "sub_syncopated",
-        "pads",
-        ((0, 5), (0, 10, 8, 5)),
-        swing=0.18,
-        sidechain=0.2,
-    ),
-    "techno": Genre((126, 134), "techno", "rumble", "minimal_stab", ((0,), (0, 0, 0, 1))),
-    "trance": Genre(
-        (132, 140),
-        "four_on_floor",
-        "rolling",
-        "supersaw_arp",
-        ((0, 8, 3, 10), (0, 3, 8, 10)),
-        sidechain=0.45,
-    ),
-    "drum-and-bass": Genre((168, 176), "breakbeat", "reese", "atmos_pads", ((0, 8), (0, 3, 10, 8))),
-    "dubstep": Genre((138, 142), "halftime", "wobble", "brass_lead", ((0, 1), (0, 8, 10, 0))),
-}
-
-#: One bar of 16 steps per instrument; the digit is the velocity in tenths (0 or '.' = no hit).
-DRUM_PATTERNS: dict[str, dict[str, str]] = {
-    "four_on_floor": {
-        "kick": "9...9...9...9...",
-        "clap": "....8.......8...",
-        "hat_open": "..6...6...6...6.",
-        "hat_closed": "3.3.3.3.3.3.3.3.",
-    },
-    "deep": {
-        "kick": "7...7...7...7...",
-        "rim": "...5..5....5..5.",
-        "hat_closed": "5343534353435343",
-        "clap": "....5.......5...",
-    },
-    "techno": {
-        "kick": "9...9...9...9...",
-        "hat_closed": "4444444444444444",
-        "hat_open": "..5...5...5...5.",
-        "rim": "............6...",
-    },
-    "breakbeat": {
-        "kick": "9.........9.....",
-        "snare": "....9..3....9..4",
-        "hat_closed": "5.5.5.5.5.5.5.5.",
-    },
-    "halftime": {
-        "kick": "9.........7.....",
-        "snare": "........9.......",
-        "hat_closed": "5..5..5..5..5..5",
-    },
-}
-
-VOWELS = {  # formant frequencies F1, F2, F3 in Hz
-    "a": (800, 1150, 2900),
-    "e": (400, 1700, 2600),
-    "i": (300, 2200, 3000),
-    "o": (450, 800, 2830),
-    "u": (325, 700, 2530),
-}
-MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)
-
-
-def stable_hash(text: str) -> int:
-    """A 32-bit integer hash of ``text`` that does not change between runs or platforms."""
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-
-
-def corpus_table(counts: dict[str, int], songs_per_artist: int = 2) -> pd.DataFrame:
-    """The song table of the synthetic corpus: columns ``song``, ``genre``, ``artist``.
-
-    Song ids are ``{genre}-{index:02d}``; consecutive songs of a genre share an artist,
-    ``songs_per_artist`` at a time.
-    """
-    import pandas as pd  # here, not at the top: the per-song synthesis job does not need it
-
-    rows = []
-    for genre, count in counts.items():
-        if genre not in GENRES:
-            raise KeyError(f"unknown synthetic genre {genre!r}; known: {', '.join(GENRES)}")
-        for i in range(count):  # a count of 0 leaves the genre out
-            rows.append(
-                {
-                    "song": f"{genre}-{i + 1:02d}",
-                    "genre": genre,
-                    "artist": f"{genre}-artist{i // songs_per_artist + 1}",
-                }
-            )
-    return pd.DataFrame(rows, columns=["song", "genre", "artist"])
-
-
-# --------------------------------------------------------------------------------------------
-# Sound sources
-
-
-def _midi_hz(note: float) -> float:
-    return 440.0 * 2.0 ** ((note - 69.0) / 12.0)
-
-
-def _saw(phase: np.ndarray) -> np.ndarray:
-    return 2.0 * (phase - np.floor(phase + 0.5))
-
-
-def _osc(
-    freq: float | np.ndarray,
-    n: int,
-    sr: int,
-    shape: str,
-    rng: np.random.Generator,
-    detune: float = 0.0,
-    voices: int = 1,
-) -> np.ndarray:
-    """``voices`` detuned oscillators of ``shape`` (sine, saw, square) summed, peak about 1."""
-    t = np.arange(n) / sr
-    out = np.zeros(n)
-    for v in range(voices):
-        spread = 0.0 if voices == 1 else (v / (voices - 1) - 0.5) * 2.0
-        f = np.asarray(freq) * (1.0 + detune * spread)
-        phase = np.cumsum(np.broadcast_to(f, (n,))) / sr if np.ndim(f) else f * t
-        phase = phase + rng.random()
-        if shape == "sine":
-            out += np.sin(2 * np.pi * phase)
-        elif shape == "saw":
-            out += _saw(phase)
-        elif shape == "square":
-            out += np.sign(np.sin(2 * np.pi * phase))
-        else:
-            raise ValueError(shape)
-    return out / voices
-
-
-def _env(
-    n: int, sr: int, attack: float, decay: float, sustain: float, release: float
-) -> np.ndarray:
-    """ADSR envelope over ``n`` samples; the release starts ``release`` seconds before the end."""
-    t = np.arange(n) / sr
-    total = n / sr
-    env = np.where(
-        t < attack,
-        t / max(attack, 1e-4),
-        sustain + (1 - sustain) * np.exp(-(t - attack) / max(decay, 1e-4)),
-    )
-    return env * np.clip((total - t) / max(release, 1e-4), 0, 1)
-
-
-# Filters act on whole notes, so they are applied in the frequency domain: the spectrum of the
-# zero-padded note times a Butterworth or resonator magnitude response (zero phase), with
-# NumPy's FFT. A song costs about 0.15 s more than with scipy.signal's IIR filters, and its job
-# saves the 0.7 s import of scipy.signal. The padding (93 ms at 44.1 kHz) outlasts every
-# response here, so nothing wraps around; the output is cut to the input's length.
-_PAD_S = 0.093
-
-
-def _fft_size(n: int) -> int:
-    """The smallest ``2**a * 3**b * 5**c >= n``: sizes pocketfft transforms fastest."""
-    best = 1 << (n - 1).bit_length()
-    power5 = 1
-    while power5 < best:
-        power35 = power5
-        while power35 < best:
-            size = power35 << max(0, (n - 1) // power35).bit_length()  # times a power of 2
-            best = min(best, size)
-            power35 *= 3
-        power5 *= 5
-    return best
-
-
-def _filter(x: np.ndarray, response, sr: int) -> np.ndarray:
-    """``x`` (along its first axis) filtered by the magnitude ``response(frequencies)``."""
-    n = x.shape[0]
-    n_fft = _fft_size(n + int(_PAD_S * sr))
-    gain = response(np.fft.rfftfreq(n_fft, 1.0 / sr))
-    spectrum = np.fft.rfft(x, n_fft, axis=0)
-    spectrum *= gain if x.ndim == 1 else gain[:, None]
-    return np.fft.irfft(spectrum, n_fft, axis=0)[:n]
-
-
-def _butterworth(f: np.ndarray, cutoff: float, order: int, high: bool = False) -> np.ndarray:
-    ratio = np.divide(cutoff, f, out=np.full_like(f, np.inf), where=f > 0) if high else f / cutoff
-    return 1.0 / np.sqrt(1.0 + ratio ** (2 * order))
-
-
-def _lowpass(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
-    cutoff = min(cutoff, 0.45 * sr)
-    return _filter(x, lambda f: _butterworth(f, cutoff, order), sr)
-
-
-def _highpass(x: np.ndarray, cutoff: float, sr: int, order: int = 2) -> np.ndarray:
-    return _filter(x, lambda f: _butterworth(f, cutoff, order, high=True), sr)
-
-
-def _band(x: np.ndarray, lo: float, hi: float, sr: int) -> np.ndarray:
-    hi = min(hi, 0.45 * sr)
-    return _filter(x, lambda f: _butterworth(f, lo, 2, high=True) * _butterworth(f, hi, 2), sr)
-
-
-def _resonances(x: np.ndarray, peaks: list[tuple[float, float, float]], sr: int) -> np.ndarray:
-    """Sum of 2-pole resonances ``(centre Hz, bandwidth Hz, gain)`` (vowel formants)."""
-
-    def response(f):
-        total = np.zeros_like(f)
-        for centre, bandwidth, gain in peaks:
-            detune = np.divide(
-                f**2 - centre**2, f * bandwidth, out=np.full_like(f, np.inf), where=f > 0
-            )
-            total += gain / np.sqrt(1.0 + detune**2)
-        return total
-
-    return _filter(x, response, sr)
-
-
-def _add(buf: np.ndarray, start: int, sig: np.ndarray, gain: float = 1.0) -> None:
-    if start >= len(buf):
-        return
-    end = min(len(buf), start + len(sig))
-    buf[start:end] += gain * sig[: end - start]
-
-
-def _pan(mono: np.ndarray, pan: float) -> np.ndarray:
-    """Constant-power pan of a mono signal; ``pan`` in [-1, 1]. Returns ``(n, 2)``."""
-    angle = (pan + 1) * np.pi / 4
-    return np.stack([np.cos(angle) * mono, np.sin(angle) * mono], axis=1) * np.sqrt(2)
-
-
-def _widen(mono: np.ndarray, sr: int, delay_s: float) -> np.ndarray:
-    """Stereo from mono by a short inter-channel delay (Haas effect)."""
-    d = int(delay_s * sr)
-    right = np.concatenate([np.zeros(d), mono[: len(mono) - d]]) if d else mono
-    return np.stack([mono, right], axis=1)
-
-
-# --------------------------------------------------------------------------------------------
-# The song
+from ..names import STEMS
+from .dsp import (
+    add_at,
+    bandpass,
+    envelope,
+    highpass,
+    lowpass,
+    midi_hz,
+    osc,
+    pan_stereo,
+    resonances,
+)
+from .genres import DRUM_PATTERNS, GENRES, MINOR_SCALE, VOWELS, stable_hash
 
 
 @dataclass
@@ -324,13 +58,15 @@ def _drum_kit(
     noise = rng.standard_normal(len(t))
     kick += preset.uniform(0.0, 0.4) * noise * np.exp(-t / 0.003)
     snare_tone = np.sin(2 * np.pi * preset.uniform(170, 240) * t) * np.exp(-t / 0.06)
-    snare = 0.5 * snare_tone + _band(noise, 1500, 8000, sr) * np.exp(-t / preset.uniform(0.08, 0.2))
+    snare = 0.5 * snare_tone + bandpass(noise, 1500, 8000, sr) * np.exp(
+        -t / preset.uniform(0.08, 0.2)
+    )
     clap = np.zeros_like(t)
     for k, off in enumerate((0.0, 0.011, 0.023)):
         i = int(off * sr)
         clap[i:] += np.exp(-(t[: len(t) - i]) / (0.008 if k < 2 else 0.12))
-    clap *= _band(noise, 900, 3500, sr)
-    hat_noise = _highpass(noise, 7000, sr, order=4)
+    clap *= bandpass(noise, 900, 3500, sr)
+    hat_noise = highpass(noise, 7000, sr, order=4)
     hat_closed = hat_noise * np.exp(-t / preset.uniform(0.015, 0.04))
     hat_open = hat_noise * np.exp(-t / preset.uniform(0.12, 0.25))
     rim = (np.sin(2 * np.pi * 820 * t) + 0.5 * np.sin(2 * np.pi * 1700 * t)) * np.exp(-t / 0.012)
@@ -378,16 +114,16 @@ def _render_drums(grid, sections, pattern, kit, rng, mutation) -> np.ndarray:
                 if rng.random() < mutation:
                     vel = 0 if vel else int(rng.integers(2, 6))
                 if vel:
-                    _add(tracks[inst], grid.step_sample(bar, step), kit[inst], vel / 9)
+                    add_at(tracks[inst], grid.step_sample(bar, step), kit[inst], vel / 9)
         if section == "build":
             # snare roll: 4ths, then 8ths, then 16ths towards the drop
             progress = (bar - intro) / max(build, 1)
             every = 4 if progress < 0.34 else (2 if progress < 0.67 else 1)
             for step in range(0, 16, every):
                 vel = 0.2 + 0.5 * (progress + step / 16 / max(build, 1))
-                _add(tracks["snare"], grid.step_sample(bar, step), kit["snare"], vel)
+                add_at(tracks["snare"], grid.step_sample(bar, step), kit["snare"], vel)
     for inst, track in tracks.items():
-        out += levels[inst] * _pan(track, pans[inst])
+        out += levels[inst] * pan_stereo(track, pans[inst])
     return out
 
 
@@ -427,23 +163,23 @@ def _render_bass(style, grid, sections, roots, preset, rng, length) -> np.ndarra
         for step, dur, note in notes:
             start = grid.step_sample(bar, step)
             m = grid.steps(dur)
-            f = _midi_hz(note)
+            f = midi_hz(note)
             if style in ("sub_syncopated", "rumble"):
-                x = np.tanh(1.5 * _osc(f, m, sr, "sine", rng))
-                x = x * _env(m, sr, 0.005, 0.15 if style == "rumble" else 0.4, 0.3, 0.03)
+                x = np.tanh(1.5 * osc(f, m, sr, "sine", rng))
+                x = x * envelope(m, sr, 0.005, 0.15 if style == "rumble" else 0.4, 0.3, 0.03)
             elif style == "reese":
-                x = _osc(f, m, sr, "saw", rng, detune=0.006, voices=2)
-                x = _lowpass(x, 500 * bright, sr) * _env(m, sr, 0.02, 1.0, 0.9, 0.05)
+                x = osc(f, m, sr, "saw", rng, detune=0.006, voices=2)
+                x = lowpass(x, 500 * bright, sr) * envelope(m, sr, 0.02, 1.0, 0.9, 0.05)
             elif style == "wobble":
-                raw = 0.6 * _osc(f, m, sr, "saw", rng) + 0.4 * _osc(f, m, sr, "square", rng)
+                raw = 0.6 * osc(f, m, sr, "saw", rng) + 0.4 * osc(f, m, sr, "square", rng)
                 rate = grid.bpm / 60 * rng.choice([1.0, 2.0, 3.0])
                 lfo = 0.5 - 0.5 * np.cos(2 * np.pi * rate * np.arange(m) / sr)
-                x = (1 - lfo) * _lowpass(raw, 180, sr) + lfo * _lowpass(raw, 2500 * bright, sr)
-                x = x * _env(m, sr, 0.005, 1.0, 0.9, 0.03)
+                x = (1 - lfo) * lowpass(raw, 180, sr) + lfo * lowpass(raw, 2500 * bright, sr)
+                x = x * envelope(m, sr, 0.005, 1.0, 0.9, 0.03)
             else:
-                x = _lowpass(_osc(f, m, sr, "saw", rng), 700 * bright, sr)
-                x = x * _env(m, sr, 0.004, 0.12, 0.5, 0.02)
-            _add(out, start, x)
+                x = lowpass(osc(f, m, sr, "saw", rng), 700 * bright, sr)
+                x = x * envelope(m, sr, 0.004, 0.12, 0.5, 0.02)
+            add_at(out, start, x)
     return out
 
 
@@ -455,8 +191,8 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
     bright = preset.uniform(0.6, 1.5)
 
     def place(x: np.ndarray, start: int, pan: float = 0.0, gain: float = 1.0) -> None:
-        _add(left, start, x, gain * np.cos((pan + 1) * np.pi / 4) * np.sqrt(2))
-        _add(right, start, x, gain * np.sin((pan + 1) * np.pi / 4) * np.sqrt(2))
+        add_at(left, start, x, gain * np.cos((pan + 1) * np.pi / 4) * np.sqrt(2))
+        add_at(right, start, x, gain * np.sin((pan + 1) * np.pi / 4) * np.sqrt(2))
 
     for bar in range(grid.n_bars):
         in_drop = bar >= intro + build
@@ -467,28 +203,28 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
                 m = grid.steps(2)
                 x = sum(
                     sum(
-                        np.exp(-h * 0.7) * _osc(_midi_hz(n) * h, m, sr, "sine", rng)
+                        np.exp(-h * 0.7) * osc(midi_hz(n) * h, m, sr, "sine", rng)
                         for h in range(1, 6)
                     )
                     for n in _chord(root, "min7")
                 )
                 place(
-                    x * _env(m, sr, 0.002, 0.25, 0.0, 0.02) / 4,
+                    x * envelope(m, sr, 0.002, 0.25, 0.0, 0.02) / 4,
                     grid.step_sample(bar, step),
                     rng.uniform(-0.3, 0.3),
                     level,
                 )
         elif style == "pads":
             m = grid.steps(16)
-            x = sum(_osc(_midi_hz(n), m, sr, "saw", rng, 0.004, 2) for n in _chord(root, "min9"))
-            x = _lowpass(x, 1200 * bright, sr) * _env(m, sr, 0.4, 1.0, 0.9, 0.3) / 4
+            x = sum(osc(midi_hz(n), m, sr, "saw", rng, 0.004, 2) for n in _chord(root, "min9"))
+            x = lowpass(x, 1200 * bright, sr) * envelope(m, sr, 0.4, 1.0, 0.9, 0.3) / 4
             place(x, grid.step_sample(bar, 0), -0.4, level)
             place(x, grid.step_sample(bar, 0) + int(0.015 * sr), 0.4, level)
         elif style == "minimal_stab":
             for step in (3, 11) if rng.random() > 0.2 else (3, 7, 11):
                 m = grid.steps(1)
-                x = sum(_osc(_midi_hz(n), m, sr, "square", rng) for n in _chord(root, "min"))
-                x = _lowpass(x, 1800 * bright, sr) * _env(m, sr, 0.002, 0.05, 0.0, 0.01) / 3
+                x = sum(osc(midi_hz(n), m, sr, "square", rng) for n in _chord(root, "min"))
+                x = lowpass(x, 1800 * bright, sr) * envelope(m, sr, 0.002, 0.05, 0.0, 0.01) / 3
                 start = grid.step_sample(bar, step)
                 place(x, start, -0.2, level)
                 place(x, start + grid.steps(3), 0.5, 0.4 * level)  # dotted-8th echo
@@ -498,18 +234,18 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
                 if not in_drop and step % 2:
                     continue
                 m = grid.steps(0.9)
-                x = _osc(_midi_hz(tones[step % len(tones)] + 12), m, sr, "saw", rng, 0.01, 3)
-                x = _lowpass(x, 4000 * bright, sr) * _env(m, sr, 0.003, 0.08, 0.3, 0.02)
+                x = osc(midi_hz(tones[step % len(tones)] + 12), m, sr, "saw", rng, 0.01, 3)
+                x = lowpass(x, 4000 * bright, sr) * envelope(m, sr, 0.003, 0.08, 0.3, 0.02)
                 place(x / 2, grid.step_sample(bar, step), 0.6 * (-1) ** step, level)
         elif style == "atmos_pads":
             m = grid.steps(16)
-            x = sum(_osc(_midi_hz(n), m, sr, "sine", rng, 0.003, 2) for n in _chord(root, "min7"))
-            place(x * _env(m, sr, 0.8, 1.0, 1.0, 0.5) / 4, grid.step_sample(bar, 0), 0.0, level)
+            x = sum(osc(midi_hz(n), m, sr, "sine", rng, 0.003, 2) for n in _chord(root, "min7"))
+            place(x * envelope(m, sr, 0.8, 1.0, 1.0, 0.5) / 4, grid.step_sample(bar, 0), 0.0, level)
             if in_drop and bar % 2:
                 m = grid.steps(4)
-                x = _osc(_midi_hz(root + 24 + rng.choice([0, 3, 7])), m, sr, "saw", rng)
+                x = osc(midi_hz(root + 24 + rng.choice([0, 3, 7])), m, sr, "saw", rng)
                 place(
-                    _lowpass(x, 3000, sr) * _env(m, sr, 0.01, 0.2, 0.4, 0.05) / 3,
+                    lowpass(x, 3000, sr) * envelope(m, sr, 0.01, 0.2, 0.4, 0.05) / 3,
                     grid.step_sample(bar, 8),
                     0.3,
                     level,
@@ -518,8 +254,8 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
             if in_drop and bar % 2 == 0 or not in_drop and bar % 4 == 0:
                 for step in (0, 6, 12):
                     m = grid.steps(3)
-                    x = _osc(
-                        _midi_hz(root + 12 + rng.choice([0, 3, 5, 7])),
+                    x = osc(
+                        midi_hz(root + 12 + rng.choice([0, 3, 5, 7])),
                         m,
                         sr,
                         "square",
@@ -528,7 +264,7 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
                         2,
                     )
                     place(
-                        _lowpass(x, 2200 * bright, sr) * _env(m, sr, 0.03, 0.3, 0.6, 0.05) / 2,
+                        lowpass(x, 2200 * bright, sr) * envelope(m, sr, 0.03, 0.3, 0.6, 0.05) / 2,
                         grid.step_sample(bar, step),
                         rng.uniform(-0.4, 0.4),
                         level,
@@ -540,7 +276,7 @@ def _render_other(style, grid, sections, roots, key_root, preset, rng, length) -
     if end > start:
         ramp = np.linspace(0, 1, end - start) ** 2
         noise = rng.standard_normal(end - start)
-        riser = _band(noise, 2000, 9000, sr) * ramp * 0.25
+        riser = bandpass(noise, 2000, 9000, sr) * ramp * 0.25
         place(riser, start)
     return np.stack([left, right], axis=1)
 
@@ -566,15 +302,15 @@ def _render_vocals(grid, sections, key_root, rng, length) -> np.ndarray:
             m = grid.steps(dur)
             t = np.arange(m) / sr
             f0 = (
-                _midi_hz(note)
+                midi_hz(note)
                 * base_f0
                 * 2 ** (0.3 / 12 * np.sin(2 * np.pi * 5.5 * t) * np.minimum(t / 0.2, 1))
             )
-            source = _osc(f0, m, sr, "saw", rng) + 0.05 * rng.standard_normal(m)
+            source = osc(f0, m, sr, "saw", rng) + 0.05 * rng.standard_normal(m)
             vowel = VOWELS[str(rng.choice(list(VOWELS)))]
-            voiced = _resonances(source, [(f, 90.0, 0.5**k) for k, f in enumerate(vowel)], sr)
-            voiced *= _env(m, sr, 0.03, 1.0, 1.0, 0.06)
-            _add(out, grid.step_sample(bar, 0) + grid.steps(step), voiced)
+            voiced = resonances(source, [(f, 90.0, 0.5**k) for k, f in enumerate(vowel)], sr)
+            voiced *= envelope(m, sr, 0.03, 1.0, 1.0, 0.06)
+            add_at(out, grid.step_sample(bar, 0) + grid.steps(step), voiced)
             step += dur
         bar += 3  # two bars sung, one bar rest
     return out
@@ -650,16 +386,16 @@ def synthesize_song(
     kit = _drum_kit(rng, preset, sr)
     stems = {
         "drums": _render_drums(grid, sections, DRUM_PATTERNS[drums], kit, rng, mutation)[:length],
-        "bass": _pan(_render_bass(bass, grid, sections, roots, preset, rng, length), 0.0),
+        "bass": pan_stereo(_render_bass(bass, grid, sections, roots, preset, rng, length), 0.0),
         "other": _render_other(chords, grid, sections, roots, key_root, preset, rng, length),
         "vocals": (
-            _pan(_render_vocals(grid, sections, key_root, rng, length), 0.0)
+            pan_stereo(_render_vocals(grid, sections, key_root, rng, length), 0.0)
             if has_vocals
             else np.zeros((length, 2))
         ),
     }
     # masking noise bed in `other`, louder with difficulty
-    noise = _lowpass(rng.standard_normal((length, 2)), 3000, sr, order=1)
+    noise = lowpass(rng.standard_normal((length, 2)), 3000, sr, order=1)
     stems["other"] = stems["other"] + (0.02 + 0.1 * difficulty) * noise / np.std(noise)
 
     # kick-synchronous ducking ("pumping") of bass and other

@@ -1,6 +1,7 @@
 """Train one model on one split and measure it at the two epoch-selection rules.
 
-Import after :func:`sepconv.backend.configure` (it imports keras).
+Keras is imported inside :func:`train_run`: call :func:`sepconv.learning.backend.configure`
+first.
 
 The protocol of the paper: class weights balanced from the training split, sparse categorical
 cross-entropy, a fixed number of epochs, and the metrics of the epoch of minimum test loss.
@@ -13,22 +14,12 @@ from __future__ import annotations
 
 import time
 
-import keras
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
-from sklearn.utils.class_weight import compute_class_weight
 
+from ..errors import TrainingError
+from ..names import SELECTIONS
 from .models import ModelSpec, build_model, compile_model, forward_flops
-
-SELECTIONS = {
-    "min_test_loss": "epoch of minimum test loss (the paper's rule; chosen on the test set)",
-    "last_epoch": "last epoch (chosen without looking at the test set)",
-}
-
-
-class TrainingError(ValueError):
-    """The tensor and the split do not fit together (names the songs)."""
 
 
 def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -63,11 +54,15 @@ def standardise(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
 def class_weights(y_train: np.ndarray) -> dict[int, float]:
     """sklearn's ``balanced`` weights, n / (k * count), for the classes of the training split."""
     classes = np.unique(y_train)
+    from sklearn.utils.class_weight import compute_class_weight
+
     weights = compute_class_weight("balanced", classes=classes, y=y_train)
     return {int(c): float(w) for c, w in zip(classes, weights, strict=True)}
 
 
 def selection_metrics(y_true, y_pred, n_classes: int) -> dict:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
     labels = list(range(n_classes))
     return {
         "accuracy": float(accuracy_score(y_true, y_pred)),
@@ -78,47 +73,52 @@ def selection_metrics(y_true, y_pred, n_classes: int) -> dict:
     }
 
 
-class _TestPredictions(keras.callbacks.Callback):
-    """Keeps the test-set class predictions of every epoch."""
+def _callbacks():
+    """The callback classes, defined once Keras is imported."""
+    import keras
 
-    def __init__(self, X_test, batch_size):
-        super().__init__()
-        self.X_test = X_test
-        self.batch_size = batch_size
-        self.predictions: list[np.ndarray] = []
+    class _TestPredictions(keras.callbacks.Callback):
+        """Keeps the test-set class predictions of every epoch."""
 
-    def on_epoch_end(self, epoch, logs=None):
-        proba = self.model.predict(self.X_test, batch_size=self.batch_size, verbose=0)
-        self.predictions.append(np.asarray(proba).argmax(axis=1))
+        def __init__(self, X_test, batch_size):
+            super().__init__()
+            self.X_test = X_test
+            self.batch_size = batch_size
+            self.predictions: list[np.ndarray] = []
 
+        def on_epoch_end(self, epoch, logs=None):
+            proba = self.model.predict(self.X_test, batch_size=self.batch_size, verbose=0)
+            self.predictions.append(np.asarray(proba).argmax(axis=1))
 
-class _EpochLog(keras.callbacks.Callback):
-    """Times every epoch, and logs its losses and accuracies when given a logger."""
+    class _EpochLog(keras.callbacks.Callback):
+        """Times every epoch, and logs its losses and accuracies when given a logger."""
 
-    def __init__(self, log, epochs):
-        super().__init__()
-        self.log = log
-        self.epochs = epochs
-        self.times: list[float] = []
+        def __init__(self, log, epochs):
+            super().__init__()
+            self.log = log
+            self.epochs = epochs
+            self.times: list[float] = []
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.times.append(time.perf_counter() - self.start)
-        if self.log is None:
-            return
-        logs = logs or {}
-        self.log.info(
-            "epoch %d/%d: loss %.4f acc %.3f | test loss %.4f acc %.3f | %.1f s",
-            epoch + 1,
-            self.epochs,
-            logs.get("loss", float("nan")),
-            logs.get("accuracy", float("nan")),
-            logs.get("val_loss", float("nan")),
-            logs.get("val_accuracy", float("nan")),
-            self.times[-1],
-        )
+        def on_epoch_end(self, epoch, logs=None):
+            self.times.append(time.perf_counter() - self.start)
+            if self.log is None:
+                return
+            logs = logs or {}
+            self.log.info(
+                "epoch %d/%d: loss %.4f acc %.3f | test loss %.4f acc %.3f | %.1f s",
+                epoch + 1,
+                self.epochs,
+                logs.get("loss", float("nan")),
+                logs.get("accuracy", float("nan")),
+                logs.get("val_loss", float("nan")),
+                logs.get("val_accuracy", float("nan")),
+                self.times[-1],
+            )
+
+    return _TestPredictions, _EpochLog
 
 
 def train_run(
@@ -143,6 +143,9 @@ def train_run(
     y_train, y_test = y[train_idx], y[test_idx]
     weights = class_weights(y_train)
 
+    import keras
+
+    _TestPredictions, _EpochLog = _callbacks()
     keras.utils.set_random_seed(seed)
     model = build_model(X.shape[1:], n_classes, spec)
     compile_model(model, spec)

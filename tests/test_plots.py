@@ -1,0 +1,114 @@
+"""The figures: which comparisons they draw, the panels, and the data on the axes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sepconv.evaluation import confusion, plots
+from sepconv.evaluation.stats import comparisons, significance
+
+SEEDS = [1, 2, 3, 4]
+
+
+@pytest.fixture
+def metrics():
+    """Two separators; mix-conv on `none`; the baseline novox-conv on both separators."""
+    rows = []
+    models = [
+        ("none", "mix-conv", 0.30),
+        ("hpss", "novox-conv", 0.40),
+        ("oracle", "novox-conv", 0.45),
+        ("hpss", "stems3-conv", 0.50),
+        ("oracle", "stems3-conv", 0.60),
+    ]
+    for selection in ("min_test_loss", "last_epoch"):
+        for separator, model, level in models:
+            for seed in SEEDS:
+                value = level + 0.01 * seed + (0.05 if selection == "min_test_loss" else 0.0)
+                rows.append(
+                    {
+                        "separator": separator,
+                        "model": model,
+                        "seed": seed,
+                        "selection": selection,
+                        "epoch": 3,
+                        "accuracy": value,
+                        "f1_macro": value - 0.1,
+                        "test_loss": 1.0,
+                        "n_train": 40,
+                        "n_test": 10,
+                        "params": 100,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_comparisons_pair_each_model_with_the_baseline_of_its_separator(metrics):
+    assert comparisons(metrics, "novox-conv") == [
+        ("none", "mix-conv", "hpss"),
+        ("hpss", "stems3-conv", "hpss"),
+        ("none", "mix-conv", "oracle"),
+        ("oracle", "stems3-conv", "oracle"),
+    ]
+    table = significance(metrics, "novox-conv")
+    pairs = table[["separator", "model", "baseline_separator"]].drop_duplicates()
+    assert list(pairs.itertuples(index=False, name=None)) == comparisons(metrics, "novox-conv")
+
+
+def test_distributions_draw_one_panel_per_comparison_with_the_means(metrics):
+    fig = plots.distributions(metrics, "f1_macro", "novox-conv", "last_epoch", "F1")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == [
+        "mix-conv vs novox-conv",
+        "stems3-conv (hpss) vs novox-conv",
+        "mix-conv vs novox-conv",
+        "stems3-conv (oracle) vs novox-conv",
+    ]
+    # dashed lines at the means of the model and of the baseline
+    means = sorted(line.get_xdata()[0] for line in axes[3].lines if line.get_linestyle() == "--")
+    assert means == pytest.approx([0.45 + 0.025 - 0.1, 0.60 + 0.025 - 0.1])
+    plots._pyplot()[0].close(fig)
+
+
+def test_paired_differences_plot_every_split_and_the_corrected_interval(metrics):
+    table = significance(metrics, "novox-conv")
+    fig = plots.paired_differences(table, metrics, "novox-conv", "min_test_loss", "diffs")
+    accuracy_axis = fig.axes[0]
+    points = np.concatenate([c.get_offsets()[:, 0] for c in accuracy_axis.collections[:4]])
+    # every model's per-split difference is constant here: mix -0.10 (hpss), -0.15 (oracle);
+    # stems3 +0.10 (hpss), +0.15 (oracle)
+    assert np.unique(np.round(points, 6)).tolist() == [-0.15, -0.1, 0.1, 0.15]
+    assert len(points) == 4 * len(SEEDS)
+    labels = [t.get_text() for t in accuracy_axis.get_yticklabels()]
+    assert labels == [
+        "mix-conv vs hpss",
+        "stems3-conv (hpss) vs hpss",
+        "mix-conv vs oracle",
+        "stems3-conv (oracle) vs oracle",
+    ]
+    plots._pyplot()[0].close(fig)
+
+
+def test_confusion_panels_and_file_round_trip(tmp_path):
+    records = [
+        {
+            "separator": "hpss",
+            "model": model,
+            "genres": ["a", "b"],
+            "selections": {"last_epoch": {"confusion": matrix}},
+        }
+        for model, matrix in (("m1", [[2, 0], [1, 1]]), ("m2", [[1, 1], [0, 2]]))
+    ]
+    matrices = confusion.mean_confusion(records)
+    confusion.save(tmp_path / "confusion.json", matrices)
+    read = confusion.load(tmp_path / "confusion.json")
+    assert read.keys() == matrices.keys()
+    np.testing.assert_allclose(read[("last_epoch", "hpss", "m1")]["matrix"], [[1, 0], [0.5, 0.5]])
+    fig = plots.confusion_matrices(read, "last_epoch", "confusion")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["m1 (hpss)", "m2 (hpss)"]
+    values = [float(t.get_text()) for t in visible[1].texts]
+    assert values == [0.5, 0.5, 0.0, 1.0]
+    plots.save(fig, tmp_path / "c.png", tmp_path / "c.pdf", dpi=50)
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "c.pdf").read_bytes()[:4] == b"%PDF"

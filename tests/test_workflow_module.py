@@ -1,0 +1,68 @@
+"""The workflow used as a Snakemake module from another folder, as snakedeploy and the
+workflow catalog deploy it: `module` + `use rule * from ... as sepconv_*`."""
+
+import re
+import subprocess
+
+import pytest
+from workflow_utils import REPO, SNAKEMAKE
+
+pytestmark = pytest.mark.workflow
+
+
+def user_workflow(folder, overlay: str = ""):
+    (folder / "Snakefile").write_text(
+        f"""configfile: "{REPO}/config/config.yaml"
+
+
+config["dataset"] = config.get("dataset", {{}})
+{overlay}
+
+
+module sepconv:
+    snakefile:
+        "{REPO}/Snakefile"
+    config:
+        config
+
+
+use rule * from sepconv as sepconv_*
+"""
+    )
+
+
+def snakemake(folder, *args):
+    proc = subprocess.run(
+        [str(SNAKEMAKE), *args, "--cores", "2"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def job_counts(output: str) -> dict[str, int]:
+    table = output.split("Job stats:")[1].split("total")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+
+
+def test_the_default_experiment_plans_as_a_module(tmp_path):
+    user_workflow(tmp_path)
+    counts = job_counts(snakemake(tmp_path, "sepconv_all", "--dry-run"))
+    assert counts["sepconv_train_model"] == 4 * 50  # the four models, 50 seeds
+    assert counts["sepconv_compute_mel"] == 2 * 66  # the mixture's and hpss's, per song
+    assert counts["sepconv_split_songs"] == 50
+
+
+def test_a_module_job_runs_from_another_folder(tmp_path):
+    user_workflow(
+        tmp_path,
+        'config["dataset"]["synthetic"] = {"genres": {"house": 2, "techno": 2, "deep-house": 0, '
+        '"trance": 0, "drum-and-bass": 0, "dubstep": 0}, "duration": [16.0, 17.0], '
+        '"songs_per_artist": 1}',
+    )
+    snakemake(tmp_path, "results/mels/hpss/house-01.npz")
+    assert (tmp_path / "results/mels/hpss/house-01.npz").stat().st_size > 100_000
+    assert "done in" in (tmp_path / "logs/stems/hpss/house-01.log").read_text()

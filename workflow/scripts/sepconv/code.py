@@ -1,0 +1,87 @@
+"""Which library files a step script imports, so that a rule can list them as inputs.
+
+Snakemake re-runs a job when its step script changes, not when the library code the script
+imports changes. Listing those files among a rule's inputs closes that gap: with the
+profile's checksums, an edited module re-runs exactly the jobs whose steps import it (and
+what depends on them), and a touched but unchanged one re-runs nothing.
+
+The imports are read with :mod:`ast`, without importing anything: every ``import sepconv...``
+and ``from sepconv... import ...`` of the script and, transitively, of the library modules it
+reaches, including imports inside functions and the ``__init__`` of every package on the way.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+
+PACKAGE = "sepconv"
+
+
+def _module_file(root: Path, dotted: str) -> Path | None:
+    """The file of module ``dotted`` (``sepconv.signal.audio``) under ``root`` (the folder
+    holding the ``sepconv`` package), or None when it is not a library module."""
+    parts = dotted.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = root.joinpath(*parts)
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    return None
+
+
+def _imports(path: Path, dotted: str | None) -> set[str]:
+    """Dotted names of what ``path`` (module ``dotted``; None for a script) imports: modules,
+    and ``module.name`` for each name imported from a module (a name may be a submodule)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    is_package = path.name == "__init__.py"
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if dotted is None:
+                    continue
+                anchor = dotted.split(".")
+                if not is_package:
+                    anchor = anchor[:-1]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                module = ".".join([*anchor, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@functools.cache
+def _closure(root: Path, script: Path) -> tuple[Path, ...]:
+    files: set[Path] = set()
+    todo = [(script, None)]
+    seen_modules: set[str] = set()
+    while todo:
+        path, dotted = todo.pop()
+        for name in _imports(path, dotted):
+            parts = name.split(".")
+            # the package __init__ files on the way run too
+            for i in range(1, len(parts) + 1):
+                module = ".".join(parts[:i])
+                if module in seen_modules:
+                    continue
+                file = _module_file(root, module)
+                if file is None:
+                    continue
+                seen_modules.add(module)
+                files.add(file)
+                todo.append((file, module))
+    return tuple(sorted(files))
+
+
+def step_modules(script: str | Path, root: str | Path) -> list[str]:
+    """Library files (under ``root``, the folder that holds the ``sepconv`` package) that the
+    step ``script`` imports, directly or through other library modules, sorted."""
+    return [str(p) for p in _closure(Path(root).resolve(), Path(script).resolve())]

@@ -1,0 +1,1 @@
+"""Evaluation: the metrics table, mean confusion matrices, statistics and figures."""

@@ -1,0 +1,92 @@
+"""The record of one training run, ``results/runs/{separator}/{model}/seed{seed}.json``:
+written by training, read by the evaluation. Light to import (JSON only).
+
+A record holds who it is (separator, model, seed, representation, channels, genres,
+hyper-parameters), what :func:`sepconv.learning.training.train_run` measured (sizes, the
+per-epoch history, and accuracy, macro F1 and the confusion matrix at each selection rule of
+:data:`~sepconv.names.SELECTIONS`), and where and how fast it ran.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from ..io import write_json
+
+#: Columns of the metrics table: one row per run and selection rule.
+METRIC_COLUMNS = [
+    "separator",
+    "model",
+    "seed",
+    "selection",
+    "epoch",
+    "accuracy",
+    "f1_macro",
+    "test_loss",
+    "n_train",
+    "n_test",
+    "params",
+]
+REQUIRED = ("separator", "model", "seed", "genres", "selections", "n_train", "n_test", "params")
+
+
+def make_record(
+    *,
+    separator: str,
+    model: str,
+    seed: int,
+    representation: str,
+    channels,
+    genres,
+    hyperparameters: dict,
+    result: dict,
+    **run: object,
+) -> dict:
+    """A run's record: its identity, the ``result`` of ``train_run``, then ``run`` (wall time,
+    backend, device, GPU lease, versions)."""
+    return {
+        "separator": separator,
+        "model": model,
+        "seed": int(seed),
+        "representation": representation,
+        "channels": [str(c) for c in channels],
+        "genres": [str(g) for g in genres],
+        "hyperparameters": hyperparameters,
+        **result,
+        **run,
+    }
+
+
+def save(path: str | Path, record: dict) -> None:
+    write_json(path, record)
+
+
+def load(path: str | Path) -> dict:
+    """Read a run record; raises :class:`InputError` naming the file when it lacks a field."""
+    record = json.loads(Path(path).read_text())
+    missing = [key for key in REQUIRED if key not in record]
+    if missing:
+        raise InputError(f"run record {path} lacks {', '.join(missing)}")
+    return record
+
+
+def metric_rows(record: dict) -> list[dict]:
+    """The record's rows of the metrics table (:data:`METRIC_COLUMNS`), one per selection."""
+    return [
+        {
+            "separator": record["separator"],
+            "model": record["model"],
+            "seed": int(record["seed"]),
+            "selection": selection,
+            "epoch": int(chosen["epoch"]),
+            "accuracy": float(chosen["accuracy"]),
+            "f1_macro": float(chosen["f1_macro"]),
+            "test_loss": float(chosen["test_loss"]),
+            "n_train": int(record["n_train"]),
+            "n_test": int(record["n_test"]),
+            "params": int(record["params"]),
+        }
+        for selection, chosen in record["selections"].items()
+    ]

@@ -1,0 +1,21 @@
+"""Names shared by every stage, light to import (no NumPy, no pandas).
+
+One concept, one name: these strings are config keys, wildcard values, file name parts and
+table columns alike.
+"""
+
+#: The stems every separator gives, in this order.
+STEMS = ("bass", "drums", "other", "vocals")
+#: The channel holding the spectrogram of the full mixture.
+MIXTURE = "mixture"
+#: The separator of what needs no separation (the mixture's spectrograms and tensors).
+NO_SEPARATOR = "none"
+#: The two sides of a split.
+SUBSETS = ("train", "test")
+#: Epoch-selection rules of a training run, the paper's first.
+SELECTIONS = {
+    "min_test_loss": "epoch of minimum test loss (the paper's rule; chosen on the test set)",
+    "last_epoch": "last epoch (chosen without looking at the test set)",
+}
+#: Metrics of a run at each selection, with the labels the tables and figures use.
+METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}

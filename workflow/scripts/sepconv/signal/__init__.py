@@ -1,0 +1,1 @@
+"""Signals: reading songs, segments, log-mel spectrograms and the stacked tensors."""
