@@ -8,22 +8,14 @@ songs complete.
 
 import re
 
-import audioread.ffdec
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import run_snakemake
+from workflow_utils import UNDECODABLE, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
 SR = 22_050
-# what a file that no decoder reads is called, by whether ffmpeg is installed
-UNDECODABLE = (
-    "neither libsndfile (wav, flac, ogg, mp3, ...) nor ffmpeg can decode it"
-    if audioread.ffdec.available()
-    else "not in a format that libsndfile recognises (wav, flac, ogg, mp3, ...), and ffmpeg, "
-    "which decodes more (m4a, aac, ...), is not installed"
-)
 SCHEMA_KEYS = (
     "baseline, dataset, epochs, features, figures, hpss, models, representations, segment, "
     "separators, spleeter, test_size, trials"

@@ -5,10 +5,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import audioread.ffdec
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+#: what a file that no decoder reads is called, by whether ffmpeg is installed
+UNDECODABLE = (
+    "neither libsndfile (wav, flac, ogg, mp3, ...) nor ffmpeg can decode it"
+    if audioread.ffdec.available()
+    else "not in a format that libsndfile recognises (wav, flac, ogg, mp3, ...), and ffmpeg, "
+    "which decodes more (m4a, aac, ...), is not installed"
+)
 
 #: A tiny corpus: 3 songs in each of 2 genres, short songs.
 TINY = {

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 
 from sepconv import config as sepconv_config
 from sepconv.code import step_modules
@@ -13,6 +14,7 @@ from sepconv.corpus.songs import LABEL_COLUMNS, load_song_table, table_source
 from sepconv.errors import InputError
 from sepconv.names import MIXTURE, NO_SEPARATOR, SELECTIONS, STEMS
 from sepconv.separators.spleeter import model_root
+from sepconv.signal.collection import check_collection, problems_message
 from sepconv.signal.features import MelParams
 
 # This file's folder, so that every path below holds wherever the workflow runs from and when
@@ -31,7 +33,7 @@ MAIN_ENV = "../../envs/main.yaml"
 CORPUS_MIXTURE = "results/corpus/{song}/mixture.wav"
 
 try:
-    SONGS = load_song_table(config["dataset"], CORPUS_MIXTURE)
+    SONGS = load_song_table(config["dataset"], CORPUS_MIXTURE, log=logger.info)
     validate(SONGS, WORKFLOW_DIR / "schemas" / "songs.schema.yaml")
     sepconv_config.check(config, SONGS, table_source(config["dataset"]))
 except InputError as err:
@@ -42,6 +44,31 @@ REPRESENTATIONS = dict(config["representations"])
 MODELS = sepconv_config.enabled_models(config)
 SEEDS = list(range(1, config["trials"] + 1))
 MEL_PARAMS = MelParams.from_config(config["features"])
+SEGMENT_RATE = config["segment"]["sample_rate"]
+SEGMENT_S = MEL_PARAMS.segment_samples(SEGMENT_RATE) / SEGMENT_RATE
+
+# Every song file of a sheet or folder is checked from its header when the workflow loads;
+# the run stops before its first job with one error listing every file that cannot be used
+# (`onstart` below). With --keep-going it is a warning instead, and each bad song's own job
+# fails while every other song goes on.
+if config["dataset"]["source"] == "synthetic":
+    AUDIO, COLLECTION_PROBLEMS = None, []
+else:
+    AUDIO, COLLECTION_PROBLEMS = check_collection(
+        SONGS,
+        SEGMENT_S,
+        config["segment"]["pad"],
+        cache=".snakemake/sepconv/headers.json",
+    )
+
+
+onstart:
+    # runs before the first job; --keep-going is known only here, not when the file loads
+    if COLLECTION_PROBLEMS:
+        if workflow.execution_settings.keep_going:
+            logger.warning(problems_message(COLLECTION_PROBLEMS))
+        else:
+            raise WorkflowError(problems_message(COLLECTION_PROBLEMS))
 
 
 wildcard_constraints:
@@ -104,6 +131,27 @@ def get_song_artist(wildcards):
 def get_song_audio(wildcards):
     """The song's full-length audio: the generated corpus file or the sheet's path."""
     return SONGS.loc[wildcards.song, "path"]
+
+
+def song_may_be_short(song):
+    """Whether a song may end before its segment does (then `segment.pad` matters to it)."""
+    start = SONGS.loc[song, "start"]
+    need = SEGMENT_S + (0.0 if pd.isna(start) else float(start))
+    if AUDIO is None:  # synthetic: no shorter than the configured minimum length
+        return config["dataset"]["synthetic"]["duration"][0] < need
+    return bool(AUDIO.loc[song, "short"] or AUDIO.loc[song, "problem"])
+
+
+def get_segment_settings(wildcards):
+    """What cutting one song's segment depends on: the rate; the search grid only for a song
+    without a `start`; `pad` only for a song that may be shorter than its segment. So a
+    changed setting re-runs only the songs it concerns."""
+    settings = {"sample_rate": SEGMENT_RATE}
+    if pd.isna(SONGS.loc[wildcards.song, "start"]):
+        settings["search_step"] = config["segment"]["search_step"]
+    if song_may_be_short(wildcards.song):
+        settings["pad"] = config["segment"]["pad"]
+    return settings
 
 
 def get_segment_start(wildcards):

@@ -57,7 +57,7 @@ rule segment_song:
         MAIN_ENV
     params:
         start=get_segment_start,
-        segment=config["segment"],
-        n_samples=MEL_PARAMS.segment_samples(config["segment"]["sample_rate"]),
+        segment=get_segment_settings,
+        n_samples=MEL_PARAMS.segment_samples(SEGMENT_RATE),
     script:
         "../scripts/segment_song.py"

@@ -28,7 +28,8 @@ def main(snakemake, log):
     else:
         start = int(round(float(start_s) * sr))
         rule = "sample sheet"
-    segment = cut_segment(audio, start, n, path=path, sr=sr, pad=seg["pad"])
+    # `pad` reaches only songs that may be shorter than their segment (see the rule)
+    segment = cut_segment(audio, start, n, path=path, sr=sr, pad=seg.get("pad", False))
     level = check_not_silent(segment, path)
     log.info(
         "segment: start %.3f s (%s), %d samples at %d Hz (%.3f s), %.1f dBFS RMS",

@@ -2,8 +2,9 @@
 
 Columns: ``song`` (id, usable as a file name), ``genre``, ``artist`` (may be empty),
 ``path`` (the audio file; for the synthetic corpus, where the workflow writes it),
-``start`` (segment start in seconds; empty = automatic) and ``has_stems`` (ground-truth stems
-exist, so the ``oracle`` separator can be used).
+``start`` (segment start in seconds; empty = automatic), ``has_stems`` (ground-truth stems
+exist, so the ``oracle`` separator can be used) and ``origin`` (where the song was listed: the
+sample sheet's line or the file's place in the folder, for error messages).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from ..errors import SheetError
 from .genres import corpus_table
 
-COLUMNS = ["song", "genre", "artist", "path", "start", "has_stems"]
+COLUMNS = ["song", "genre", "artist", "path", "start", "has_stems", "origin"]
 SHEET_REQUIRED = ["song", "path", "genre"]
 SHEET_OPTIONAL = ["start", "artist"]
 SONG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -32,6 +33,7 @@ def synthetic_table(synthetic: dict, mixture_path: str) -> pd.DataFrame:
     table["path"] = [mixture_path.format(song=song) for song in table["song"]]
     table["start"] = float("nan")
     table["has_stems"] = True
+    table["origin"] = [f"dataset.synthetic song {song}" for song in table["song"]]
     return table[COLUMNS]
 
 
@@ -115,23 +117,114 @@ def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
             "path": sheet["path"],
             "start": starts,
             "has_stems": False,
+            "origin": [where(i) for i in range(len(sheet))],
         }
     )
     return table[COLUMNS]
+
+
+#: File name extensions read as songs in a folder data set (what libsndfile and, through
+#: ffmpeg, audioread decode); other files are skipped and counted.
+AUDIO_EXTENSIONS = frozenset(
+    ".wav .wave .flac .ogg .oga .opus .mp3 .aif .aiff .aifc .au .snd .caf .w64 .m4a .mp4 "
+    ".aac .wma".split()
+)
+
+
+def file_safe_id(text: str) -> str:
+    """One path part as part of a song id: characters outside letters, digits, '.', '_' and
+    '-' become '-', runs of '-' one, and no leading '.' or '-' (folder levels are then
+    joined with '--')."""
+    song = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.-]", "-", text))
+    return song.lstrip(".-") or "song"
+
+
+def read_folder(root: str | Path) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The song table of a folder data set, ``ROOT/genre/[artist/...]/song.ext``.
+
+    The first folder level is the genre; a second level, where there is one, the artist
+    (GTZAN's ``genres/blues/blues.00000.wav`` has none). A song's id is its path below the
+    genre, without the extension, made file-safe (``blues.00000``, ``Artist-A--Track-1``),
+    prefixed with the genre where two genres hold the same name, so ids stay stable when
+    files are added. Files with other extensions are skipped; returns the table and the
+    count of skipped files per extension. Raises :class:`SheetError` naming the files when
+    two songs would get one id.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise SheetError(f"dataset.folder {root} is not a folder")
+    rows, skipped = [], {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root)
+        if path.suffix.lower() not in AUDIO_EXTENSIONS or path.name.startswith("."):
+            key = path.suffix.lower() or "(no extension)"
+            skipped[key] = skipped.get(key, 0) + 1
+            continue
+        if len(relative.parts) < 2:
+            raise SheetError(
+                f"dataset.folder {root}: {relative} is not inside a genre folder; the layout "
+                "is ROOT/genre/[artist/]song.ext"
+            )
+        genre, *middle = relative.parts[:-1]
+        rows.append(
+            {
+                "genre": genre,
+                "artist": middle[0] if middle else "",
+                "name": "--".join(file_safe_id(part) for part in [*middle, path.stem]),
+                "path": str(path.resolve()),
+                "origin": f"dataset.folder {root}: {relative}",
+            }
+        )
+    if not rows:
+        raise SheetError(
+            f"dataset.folder {root} holds no audio files ({', '.join(sorted(AUDIO_EXTENSIONS))})"
+        )
+    table = pd.DataFrame(rows)
+    names = table.groupby("name")["genre"].transform("nunique")
+    table["song"] = [
+        name if n == 1 else f"{file_safe_id(genre)}--{name}"
+        for name, genre, n in zip(table["name"], table["genre"], names, strict=True)
+    ]
+    clashes = table[table["song"].duplicated(keep=False)]
+    if len(clashes):
+        listed = "; ".join(
+            f"{song}: {', '.join(group['origin'].str.split(': ', n=1).str[1])}"
+            for song, group in clashes.groupby("song")
+        )
+        raise SheetError(
+            f"dataset.folder {root}: files that would share a song id ({listed}); "
+            "rename one of each"
+        )
+    table["start"] = float("nan")
+    table["has_stems"] = False
+    return table[COLUMNS], skipped
 
 
 def table_source(dataset: dict) -> str:
     """How errors name where the song table comes from."""
     if dataset["source"] == "synthetic":
         return "dataset.synthetic.genres"
+    if dataset["source"] == "folder":
+        return f"dataset.folder {dataset['folder']}"
     return f"sample sheet {dataset['sheet']}"
 
 
-def load_song_table(dataset: dict, mixture_path: str) -> pd.DataFrame:
+def load_song_table(dataset: dict, mixture_path: str, log=None) -> pd.DataFrame:
     """The song table for config ``dataset``, indexed and sorted by song id; synthetic songs'
-    audio is at ``mixture_path`` (see :func:`synthetic_table`)."""
+    audio is at ``mixture_path`` (see :func:`synthetic_table`). ``log`` (a callable) is told
+    how many files a folder data set skipped."""
     if dataset["source"] == "synthetic":
         table = synthetic_table(dataset["synthetic"], mixture_path)
+    elif dataset["source"] == "folder":
+        if not dataset.get("folder"):
+            raise SheetError("dataset.source is 'folder' but dataset.folder names no folder")
+        table, skipped = read_folder(dataset["folder"])
+        if log is not None:
+            counts = ", ".join(f"{n} {ext}" for ext, n in sorted(skipped.items())) or "none"
+            log(
+                f"dataset.folder {dataset['folder']}: {len(table)} songs in "
+                f"{table['genre'].nunique()} genres; skipped files that are not audio: {counts}"
+            )
     else:
         if not dataset.get("sheet"):
             raise SheetError("dataset.source is 'sheet' but dataset.sheet names no file")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import InputError
@@ -30,18 +32,83 @@ def load_song(path: str) -> tuple[np.ndarray, int]:
             ) from None
         audio, sr = _load_with_audioread(path)
     else:
-        truncated = _truncation(info.extra_info)
-        if truncated:
-            declared, present = truncated
-            raise InputError(
-                f"audio file {path} is truncated: its header declares {declared:,} bytes of "
-                f"audio, the file holds {present:,}"
-            )
+        problem = _truncation_problem(path, info.extra_info)
+        if problem:
+            raise InputError(problem)
     if audio.size == 0:
-        raise InputError(f"audio file {path} holds no samples")
+        raise InputError(_empty_problem(path))
     if not np.all(np.isfinite(audio)):
         raise InputError(f"audio file {path} holds NaN or infinite samples")
     return audio, int(sr)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a song file's header says, read without decoding its audio."""
+
+    duration_s: float
+    sample_rate: int
+    channels: int
+    problem: str | None = None  # why the file cannot be used, naming it; None when it can
+
+
+def read_header(path: str) -> Header:
+    """The header of a song file (libsndfile's, or ffmpeg's through audioread for formats
+    libsndfile lacks), with the problem :func:`load_song` would raise where the header shows
+    one: undecodable, truncated, or empty. NaN samples and silence show only in the audio."""
+    import soundfile as sf
+
+    try:
+        info = sf.info(path)
+    except Exception as err:
+        if not _unrecognised(path, err):
+            reason = f"cannot decode audio file {path}: {_decode_reason(path, err)}"
+            return Header(0.0, 0, 0, reason)
+        return _header_with_audioread(path)
+    problem = _truncation_problem(path, info.extra_info)
+    if not problem and info.frames == 0:
+        problem = _empty_problem(path)
+    return Header(info.frames / info.samplerate, int(info.samplerate), info.channels, problem)
+
+
+def _truncation_problem(path: str, extra_info: str) -> str | None:
+    truncated = _truncation(extra_info)
+    if not truncated:
+        return None
+    declared, present = truncated
+    return (
+        f"audio file {path} is truncated: its header declares {declared:,} bytes of "
+        f"audio, the file holds {present:,}"
+    )
+
+
+def _empty_problem(path: str) -> str:
+    return f"audio file {path} holds no samples"
+
+
+def _header_with_audioread(path: str) -> Header:
+    import audioread
+
+    try:
+        with audioread.audio_open(path) as decoder:
+            duration, sr, channels = decoder.duration, decoder.samplerate, decoder.channels
+    except (audioread.DecodeError, OSError, EOFError):
+        return Header(0.0, 0, 0, f"cannot decode audio file {path}: {_undecodable_reason()}")
+    if not duration:
+        return Header(0.0, int(sr), int(channels), _empty_problem(path))
+    return Header(float(duration), int(sr), int(channels))
+
+
+def _undecodable_reason() -> str:
+    import audioread.ffdec
+
+    formats = "wav, flac, ogg, mp3, ..."
+    if audioread.ffdec.available():
+        return f"neither libsndfile ({formats}) nor ffmpeg can decode it"
+    return (
+        f"not in a format that libsndfile recognises ({formats}), and ffmpeg, "
+        "which decodes more (m4a, aac, ...), is not installed"
+    )
 
 
 def _unrecognised(path: str, err: Exception) -> bool:
@@ -59,22 +126,13 @@ def _unrecognised(path: str, err: Exception) -> bool:
 def _load_with_audioread(path: str) -> tuple[np.ndarray, int]:
     """Decode ``path`` with audioread (ffmpeg where installed) as float32 ``(n, channels)``."""
     import audioread
-    import audioread.ffdec
 
     try:
         with audioread.audio_open(path) as decoder:
             sr, channels = decoder.samplerate, decoder.channels
             data = b"".join(decoder)  # 16-bit little-endian PCM, channels interleaved
     except (audioread.DecodeError, OSError, EOFError) as err:
-        formats = "wav, flac, ogg, mp3, ..."
-        if audioread.ffdec.available():
-            reason = f"neither libsndfile ({formats}) nor ffmpeg can decode it"
-        else:
-            reason = (
-                f"not in a format that libsndfile recognises ({formats}), and ffmpeg, "
-                "which decodes more (m4a, aac, ...), is not installed"
-            )
-        raise InputError(f"cannot decode audio file {path}: {reason}") from err
+        raise InputError(f"cannot decode audio file {path}: {_undecodable_reason()}") from err
     audio = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
     return audio.reshape(-1, channels), int(sr)
 

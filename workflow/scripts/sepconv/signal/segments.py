@@ -40,6 +40,14 @@ def auto_start(audio: np.ndarray, sr: int, n_samples: int, step_s: float = 0.5) 
     return int(starts[int(np.argmax(energy))])
 
 
+def too_short(path: str, need: float, have: float, unit: str = " s") -> str:
+    """The message for a song too short for its segment."""
+    return (
+        f"{path} is too short: the segment needs {need:.2f}{unit} from the song's start, "
+        f"the file has {have:.2f}{unit} (set segment.pad: true to zero-pad short songs)"
+    )
+
+
 def cut_segment(
     audio: np.ndarray,
     start: int,
@@ -62,10 +70,7 @@ def cut_segment(
         need = (start + n_samples) / sr if sr else start + n_samples
         unit = " s" if sr else " samples"
         if not pad:
-            raise InputError(
-                f"{path} is too short: the segment needs {need:.2f}{unit} from the song's start, "
-                f"the file has {have:.2f}{unit} (set segment.pad: true to zero-pad short songs)"
-            )
+            raise InputError(too_short(path, need, have, unit))
         width = [(0, n_samples - len(segment))] + [(0, 0)] * (segment.ndim - 1)
         segment = np.pad(segment, width)
     return segment

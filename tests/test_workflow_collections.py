@@ -1,0 +1,173 @@
+"""Users' own collections: folder data sets, every bad file named before any job, and
+segment settings that re-run only the songs they concern."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile as sf
+from workflow_utils import UNDECODABLE, run_snakemake
+
+pytestmark = pytest.mark.workflow
+SR = 22_050
+SMALL = {"filters": [4, 8], "batch_size": 2}
+
+
+def clip(path, seconds, seed):
+    """A mono tone with noise (at a rate other than the segments', so it resamples)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * SR)) / SR
+    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), SR)
+
+
+def planned(proc):
+    """Job counts per rule, and (rule, wildcards) of every job, of a dry run."""
+    text = proc.stdout
+    if "Nothing to be done" in text + proc.stderr:
+        return {}, []
+    table = text.split("Job stats:")[1].split("total")[0]
+    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    jobs = re.findall(r"^(?:local)?rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.M)
+    return counts, jobs
+
+
+def test_a_folder_in_the_gtzan_layout_runs_through_the_workflow(tmp_path):
+    root = tmp_path / "genres"
+    for genre_index, genre in enumerate(("blues", "jazz")):
+        for i in range(3):
+            clip(root / genre / f"{genre}.{i:05d}.wav", 12.0, 3 * genre_index + i)
+    (root / "README.txt").write_text("not a song\n")
+    (root / "blues" / "cover.jpg").write_bytes(b"\xff\xd8\xff")
+    config = {
+        "dataset": {"source": "folder", "folder": str(root)},
+        "separators": ["hpss"],
+        "trials": 2,
+        "epochs": 1,
+        "models": {
+            "mix-conv": {"enabled": False},
+            "stems3-conv": {"enabled": False},
+            "novox-conv": SMALL,
+            "stems3-sepconv": SMALL,
+        },
+    }
+    proc = run_snakemake(tmp_path / "work", "results/table1.md", config=config)
+    assert "6 songs in 2 genres; skipped files that are not audio: 1 .jpg, 1 .txt" in (
+        proc.stdout + proc.stderr
+    )
+    songs = pd.read_csv(tmp_path / "work/results/songs.tsv", sep="\t")
+    assert list(songs["song"]) == [f"{g}.{i:05d}" for g in ("blues", "jazz") for i in range(3)]
+    assert set(songs["genre"]) == {"blues", "jazz"}
+    table = pd.read_csv(tmp_path / "work/results/table1.tsv", sep="\t")
+    assert set(table["model"]) == {"novox-conv", "stems3-sepconv"} and (table["trials"] == 2).all()
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """Four good songs in two genres, two of them with a start."""
+    data = tmp_path_factory.mktemp("collection")
+    for seed, song in enumerate(("a1", "a2", "b1", "b2")):
+        clip(data / f"{song}.wav", 14.0, seed)
+    return data
+
+
+def write_sheet(data, rows):
+    lines = ["song\tpath\tgenre\tstart"] + ["\t".join(row) for row in rows]
+    (data / "songs.tsv").write_text("\n".join(lines) + "\n")
+    return data / "songs.tsv"
+
+
+GOOD = [("a1", "a1.wav", "x", "1.5"), ("a2", "a2.wav", "x", ""), ("b1", "b1.wav", "y", "")]
+GOOD += [("b2", "b2.wav", "y", "2")]
+
+
+def sheet_config(sheet, **segment):
+    return {
+        "dataset": {"source": "sheet", "sheet": str(sheet)},
+        "separators": ["hpss"],
+        "segment": segment,
+    }
+
+
+def test_every_bad_file_is_named_in_one_error_before_any_job(collection, tmp_path):
+    whole = (collection / "a1.wav").read_bytes()
+    (collection / "cut.wav").write_bytes(whole[: len(whole) // 2])
+    (collection / "text.wav").write_text("this is not audio\n" * 100)
+    clip(collection / "short.wav", 9.0, 9)
+    (collection / "copy.wav").write_bytes((collection / "b1.wav").read_bytes())
+    rows = [
+        *GOOD,
+        ("cut", "cut.wav", "y", ""),
+        ("text", "text.wav", "y", ""),
+        ("short", "short.wav", "x", ""),
+        ("copy", "copy.wav", "y", ""),
+    ]
+    sheet = write_sheet(collection, rows)
+    proc = run_snakemake(tmp_path, "tensors", config=sheet_config(sheet), check=False)
+    assert proc.returncode != 0
+    d, s = collection, sheet
+    expected = f"""4 song files cannot be used; fix or remove them and run again (with --keep-going, every other song is processed):
+  sample sheet {s}, line 6: audio file {d}/cut.wav is truncated: its header declares 617,400 bytes of audio, the file holds 308,678
+  sample sheet {s}, line 7: cannot decode audio file {d}/text.wav: {UNDECODABLE}
+  sample sheet {s}, line 8: {d}/short.wav is too short: the segment needs 10.61 s from the song's start, the file has 9.00 s (set segment.pad: true to zero-pad short songs)
+  sample sheet {s}, line 9: {d}/copy.wav has the same bytes as {d}/b1.wav (song b1); list each recording once"""  # noqa: E501
+    output = proc.stdout + proc.stderr
+    assert expected in output, output
+    assert not (tmp_path / "results").exists()  # no job ran
+
+
+@pytest.fixture(scope="module")
+def padded_run(collection, tmp_path_factory):
+    """The good songs and one short song, run with --keep-going: the short one fails."""
+    clip(collection / "short.wav", 9.0, 9)
+    sheet = write_sheet(collection, [*GOOD, ("short", "short.wav", "x", "")])
+    workdir = tmp_path_factory.mktemp("work")
+    proc = run_snakemake(
+        workdir, "tensors", "--keep-going", config=sheet_config(sheet), check=False
+    )
+    assert proc.returncode != 0 and "short.wav is too short" in proc.stdout + proc.stderr
+    return sheet, workdir
+
+
+PER_SONG = ("segment_song", "separate_hpss", "compute_mel")
+
+
+def songs_of(jobs):
+    return sorted({w.split("song=")[1].split(",")[0] for r, w in jobs if r in PER_SONG})
+
+
+def test_turning_on_pad_plans_only_the_short_song(padded_run):
+    sheet, workdir = padded_run
+    proc = run_snakemake(workdir, "tensors", "--dry-run", config=sheet_config(sheet, pad=True))
+    counts, jobs = planned(proc)
+    assert songs_of(jobs) == ["short"]
+    assert counts == {
+        "segment_song": 1,
+        "separate_hpss": 1,
+        "compute_mel": 2,
+        "stack_tensor": 4,
+        "tensors": 1,
+    }
+
+
+def test_a_search_step_plans_only_songs_without_a_start(padded_run):
+    sheet, workdir = padded_run
+    config = sheet_config(sheet, pad=True, search_step=0.25)
+    counts, jobs = planned(run_snakemake(workdir, "tensors", "--dry-run", config=config))
+    assert songs_of(jobs) == ["a2", "b1", "short"]
+    assert counts["segment_song"] == 3
+
+
+def test_a_changed_start_plans_only_its_song(padded_run):
+    sheet, workdir = padded_run
+    run_snakemake(workdir, "tensors", config=sheet_config(sheet, pad=True))
+    rows = [("a1", "a1.wav", "x", "2.5"), *GOOD[1:], ("short", "short.wav", "x", "")]
+    write_sheet(sheet.parent, rows)
+    try:
+        proc = run_snakemake(workdir, "tensors", "--dry-run", config=sheet_config(sheet, pad=True))
+    finally:
+        write_sheet(sheet.parent, [*GOOD, ("short", "short.wav", "x", "")])
+    counts, jobs = planned(proc)
+    assert songs_of(jobs) == ["a1"] and counts["segment_song"] == 1
