@@ -79,3 +79,43 @@ def test_tensor_stacks_by_song_and_channel_and_round_trips(tmp_path):
     for name in ("X", "y", "song", "genres", "channels"):
         np.testing.assert_array_equal(getattr(read, name), getattr(tensor, name))
     assert read.channels.tolist() == ["other", "bass"]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"n_fft": 1024, "hop_length": 256, "n_mels": 64, "fmin": 30.0, "fmax": 8000.0}],
+)
+def test_log_mel_equals_librosa(rng, settings):
+    import librosa
+
+    params = MelParams.from_config({**settings, "n_frames": 200})
+    n = params.segment_samples(44_100)
+    audio = (0.2 * rng.standard_normal((n, 2))).astype(np.float32)
+    mono = librosa.util.fix_length(
+        librosa.resample(audio.mean(axis=1), orig_sr=44_100, target_sr=22_050, res_type="soxr_hq"),
+        size=params.n_samples,
+    )
+    power = librosa.feature.melspectrogram(
+        y=mono,
+        sr=22_050,
+        n_fft=params.n_fft,
+        hop_length=params.hop_length,
+        n_mels=params.n_mels,
+        fmin=params.fmin,
+        fmax=params.fmax,
+    )
+    expected = librosa.power_to_db(power, ref=1.0, amin=1e-10, top_db=None)
+    np.testing.assert_allclose(log_mel(audio, 44_100, params), expected, atol=1e-3)
+
+
+def test_resample_equals_librosa(rng):
+    import librosa
+
+    from sepconv.signal.audio import resample
+
+    audio = rng.standard_normal((30_001, 2)).astype(np.float32)
+    for sr_out in (22_050, 48_000):
+        expected = librosa.resample(
+            audio, orig_sr=44_100, target_sr=sr_out, axis=0, res_type="soxr_hq"
+        )
+        np.testing.assert_allclose(resample(audio, 44_100, sr_out), expected, atol=1e-6)

@@ -175,9 +175,20 @@ def to_stereo(audio: np.ndarray, path: str = "") -> np.ndarray:
 
 
 def resample(audio: np.ndarray, sr_in: int, sr_out: int) -> np.ndarray:
-    """Resample ``(n_samples, ...)`` audio along axis 0 from ``sr_in`` to ``sr_out`` Hz (soxr)."""
+    """Resample ``(n_samples,)`` or ``(n_samples, n_channels)`` audio from ``sr_in`` to
+    ``sr_out`` Hz with soxr's high quality, ``ceil(n_samples * sr_out / sr_in)`` samples long:
+    what ``librosa.resample(..., res_type="soxr_hq")`` gives, without importing librosa."""
     if sr_in == sr_out:
         return audio
-    import librosa
+    import soxr
 
-    return librosa.resample(audio, orig_sr=sr_in, target_sr=sr_out, axis=0, res_type="soxr_hq")
+    resampled = soxr.resample(audio, sr_in, sr_out, quality="HQ")
+    return fix_length(resampled, int(np.ceil(audio.shape[0] * sr_out / sr_in)))
+
+
+def fix_length(audio: np.ndarray, size: int) -> np.ndarray:
+    """``audio`` trimmed or zero-padded at its end to ``size`` samples (axis 0)."""
+    if audio.shape[0] >= size:
+        return audio[:size]
+    width = [(0, size - audio.shape[0])] + [(0, 0)] * (audio.ndim - 1)
+    return np.pad(audio, width)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..config import channel_stems, defaults
 from ..io import write_npz
-from .audio import resample
+from .audio import fix_length, resample
 from .segments import segment_samples
 
 
@@ -51,11 +51,9 @@ def analysis_signal(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray
     ``audio`` is ``(n_samples,)`` or ``(n_samples, n_channels)`` at ``sr`` Hz; channels are
     averaged, the signal is resampled (soxr) and trimmed or zero-padded at its end.
     """
-    import librosa
-
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     mono = resample(mono.astype(np.float32), sr, params.sample_rate)
-    return librosa.util.fix_length(mono, size=params.n_samples)
+    return fix_length(mono, params.n_samples)
 
 
 def log_mel(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray:
@@ -65,23 +63,68 @@ def log_mel(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray:
     signal already at that rate and length), so the frame count is ``params.n_frames``.
     The reference is absolute (1.0, not each spectrogram's maximum), so a quiet stem stays
     quiet relative to a loud one; powers below ``amin`` are floored (-100 dB by default).
-    """
-    import librosa
 
+    The same as ``librosa.power_to_db(librosa.feature.melspectrogram(...), ref=1.0)`` (centred
+    periodic-Hann frames, zero padding, Slaney mel filters; the tests compare the two), in
+    NumPy: a spectrogram job then starts without importing librosa, which costs more than the
+    analysis itself.
+    """
     mono = analysis_signal(audio, sr, params)
-    power = librosa.feature.melspectrogram(
-        y=mono,
-        sr=params.sample_rate,
-        n_fft=params.n_fft,
-        hop_length=params.hop_length,
-        n_mels=params.n_mels,
-        fmin=params.fmin,
-        fmax=params.fmax,
-        power=2.0,
-    )
-    mel = librosa.power_to_db(power, ref=1.0, amin=params.amin, top_db=None)
+    power = mel_filterbank(
+        params.sample_rate, params.n_fft, params.n_mels, params.fmin, params.fmax
+    ) @ power_spectrogram(mono, params.n_fft, params.hop_length)
+    mel = 10.0 * np.log10(np.maximum(power, params.amin))
     assert mel.shape == (params.n_mels, params.n_frames), mel.shape
     return mel.astype(np.float32)
+
+
+def power_spectrogram(signal: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
+    """``|STFT|**2`` of a mono signal, ``(1 + n_fft // 2, n_frames)`` float32: frames centred
+    on multiples of ``hop_length`` (the signal zero-padded by ``n_fft // 2`` at both ends),
+    a periodic Hann window of ``n_fft`` samples."""
+    padded = np.pad(np.asarray(signal, dtype=np.float32), n_fft // 2)
+    n_frames = 1 + (len(padded) - n_fft) // hop_length
+    frames = np.lib.stride_tricks.as_strided(
+        padded,
+        shape=(n_frames, n_fft),
+        strides=(padded.strides[0] * hop_length, padded.strides[0]),
+        writeable=False,
+    )
+    window = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
+    spectrum = np.fft.rfft(frames * window, axis=1)
+    return np.square(np.abs(spectrum)).T.astype(np.float32)
+
+
+def _hz_to_mel(hz):
+    """Slaney's mel scale: linear below 1 kHz, logarithmic above."""
+    hz = np.asarray(hz, dtype=np.float64)
+    linear = hz / (200.0 / 3)
+    logstep = np.log(6.4) / 27.0
+    log = 15.0 + np.log(np.maximum(hz, 1000.0) / 1000.0) / logstep
+    return np.where(hz >= 1000.0, log, linear)
+
+
+def _mel_to_hz(mel):
+    mel = np.asarray(mel, dtype=np.float64)
+    linear = mel * (200.0 / 3)
+    logstep = np.log(6.4) / 27.0
+    log = 1000.0 * np.exp(logstep * (mel - 15.0))
+    return np.where(mel >= 15.0, log, linear)
+
+
+def mel_filterbank(sr: int, n_fft: int, n_mels: int, fmin: float, fmax: float | None) -> np.ndarray:
+    """Triangular Slaney-normalised mel filters, ``(n_mels, 1 + n_fft // 2)`` float32, as
+    ``librosa.filters.mel`` makes them (``fmax`` None: half of ``sr``)."""
+    fmax = sr / 2.0 if fmax is None else fmax
+    fft_hz = np.fft.rfftfreq(n_fft, d=1.0 / sr)
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
+    widths = np.diff(edges)
+    ramps = np.subtract.outer(edges, fft_hz)
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    weights *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
+    return weights.astype(np.float32)
 
 
 def channel_audio(stems: dict[str, np.ndarray], channel: str) -> np.ndarray:
