@@ -1,4 +1,4 @@
-"""The ``hpss`` separator: librosa DSP, no trained model.
+"""The ``hpss`` separator: DSP after librosa's recipes, no trained model.
 
 ``hpss`` splits a mixture into bass, drums, other and vocals with soft masks on its STFT:
 
@@ -15,8 +15,9 @@
 The masks are computed once from the mid (mean) channel and applied to each channel, which
 keeps the stereo image and halves the work.
 
-The STFT, its inverse and the soft masks are librosa's; the median filters of step 1 are
-scipy's, as in ``librosa.decompose.hpss`` (the tests check that both give the same masks).
+The STFT, its inverse and the soft masks are librosa's, in NumPy (:mod:`sepconv.signal.spectral`,
+so the job does not import librosa); the median filters of step 1 are scipy's, as in
+``librosa.decompose.hpss`` (the tests check each against librosa).
 Step 2 is :func:`nn_median`, a few lines of NumPy in place of ``librosa.decompose.nn_filter``,
 which imports scikit-learn and builds a sparse recurrence matrix (0.45 s of import and 0.3 s of
 work in every hpss job). It takes the ``k`` most similar frames outside the excluded band, with
@@ -36,6 +37,7 @@ import numpy as np
 
 from ..config import defaults
 from ..names import STEMS
+from ..signal.spectral import istft, softmask, stft
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,7 @@ class HpssParams:
 
 
 def _softmask(x: np.ndarray, ref: np.ndarray, power: float) -> np.ndarray:
-    import librosa
-
-    return librosa.util.softmask(x, ref, power=power, split_zeros=True)
+    return softmask(x, ref, power)
 
 
 def harmonic_percussive(
@@ -120,14 +120,12 @@ def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, 
 
     ``other`` is the remainder ``1 - bass - drums - vocals``, which is never negative.
     """
-    import librosa
-
     harmonic, percussive = harmonic_percussive(magnitude, params.kernel_size, params.power)
     drums = _softmask(percussive, harmonic, params.power)
     harmonic_mask = 1.0 - drums
     harm = magnitude * harmonic_mask
 
-    freqs = librosa.fft_frequencies(sr=sr, n_fft=params.n_fft)
+    freqs = np.fft.rfftfreq(params.n_fft, d=1.0 / sr)
     lo, hi = params.vocal_band
     band = (freqs >= lo) & (freqs <= hi)
     # the repeating background, needed only where vocals can be: outside the vocal band the
@@ -156,18 +154,12 @@ def separate_hpss(mixture: np.ndarray, sr: int, params: HpssParams) -> dict[str,
     Returns ``{stem: (n_samples, n_channels) float32}``; the stems sum to ``mixture``
     (``other`` is the remainder in the time domain).
     """
-    import librosa
-
     n = mixture.shape[0]
-    spec = librosa.stft(
-        mixture.T.astype(np.float32), n_fft=params.n_fft, hop_length=params.hop_length
-    )  # (channels, bins, frames)
+    spec = stft(mixture.T, params.n_fft, params.hop_length)  # (channels, bins, frames)
     masks = hpss_masks(np.abs(spec).mean(axis=0), sr, params)
     stems = {}
     for stem in ("bass", "drums", "vocals"):
-        audio = librosa.istft(
-            spec * masks[stem][None], hop_length=params.hop_length, n_fft=params.n_fft, length=n
-        )
+        audio = istft(spec * masks[stem][None], params.n_fft, params.hop_length, n)
         stems[stem] = audio.T.astype(np.float32)
     other = mixture.astype(np.float64) - sum(stems[s].astype(np.float64) for s in stems)
     stems["other"] = other.astype(np.float32)

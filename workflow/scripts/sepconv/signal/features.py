@@ -15,6 +15,7 @@ from ..config import channel_stems, defaults
 from ..io import write_npz
 from .audio import fix_length, resample
 from .segments import segment_samples
+from .spectral import stft
 
 
 @dataclass(frozen=True)
@@ -79,20 +80,8 @@ def log_mel(audio: np.ndarray, sr: int, params: MelParams) -> np.ndarray:
 
 
 def power_spectrogram(signal: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
-    """``|STFT|**2`` of a mono signal, ``(1 + n_fft // 2, n_frames)`` float32: frames centred
-    on multiples of ``hop_length`` (the signal zero-padded by ``n_fft // 2`` at both ends),
-    a periodic Hann window of ``n_fft`` samples."""
-    padded = np.pad(np.asarray(signal, dtype=np.float32), n_fft // 2)
-    n_frames = 1 + (len(padded) - n_fft) // hop_length
-    frames = np.lib.stride_tricks.as_strided(
-        padded,
-        shape=(n_frames, n_fft),
-        strides=(padded.strides[0] * hop_length, padded.strides[0]),
-        writeable=False,
-    )
-    window = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
-    spectrum = np.fft.rfft(frames * window, axis=1)
-    return np.square(np.abs(spectrum)).T.astype(np.float32)
+    """``|STFT|**2`` of a mono signal, ``(1 + n_fft // 2, n_frames)`` float32."""
+    return np.square(np.abs(stft(signal, n_fft, hop_length))).astype(np.float32)
 
 
 def _hz_to_mel(hz):
