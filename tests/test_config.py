@@ -57,3 +57,26 @@ def test_library_defaults_are_the_schema_defaults():
         defaults()["epochs"],
     )
     assert defaults()["trials"] == 50 and defaults()["separators"] == ["hpss"]
+
+
+def test_config_readme_states_the_schema_defaults(repo):
+    """config/README.md explains every key with its default; each default it states as one
+    literal must be the schema's, so the page cannot drift from the one home of defaults."""
+    import re
+
+    text = (repo / "config" / "README.md").read_text()
+    compared = 0
+    for section, body in re.findall(r"^## `([a-z_]+)`.*?\n(.*?)(?=^## |\Z)", text, re.M | re.S):
+        expected = defaults("model") if section == "models" else defaults().get(section)
+        if not isinstance(expected, dict):  # a section of top-level keys (trials, epochs, ...)
+            expected = defaults()
+        for key, cell in re.findall(r"^\| `([a-z_.]+)` \| ([^|]*) \|", body, re.M):
+            literal = re.fullmatch(r"`([^`]*)`", cell.strip())
+            if not literal:
+                continue
+            value = expected
+            for part in key.split("."):
+                value = value[part]
+            assert yaml.safe_load(literal[1]) == value, f"{section}.{key}: {cell.strip()}"
+            compared += 1
+    assert compared >= 44
