@@ -10,8 +10,6 @@ STEMS = ("bass", "drums", "other", "vocals")
 MIXTURE = "mixture"
 #: The separator of what needs no separation (the mixture's spectrograms and tensors).
 NO_SEPARATOR = "none"
-#: The two sides of a split.
-SUBSETS = ("train", "test")
 #: Epoch-selection rules of a training run, the paper's first.
 SELECTIONS = {
     "min_test_loss": "epoch of minimum test loss (the paper's rule; chosen on the test set)",

@@ -60,10 +60,6 @@ class HpssParams:
         return cls(**{**values, "vocal_band": tuple(values["vocal_band"])})
 
 
-def _softmask(x: np.ndarray, ref: np.ndarray, power: float) -> np.ndarray:
-    return softmask(x, ref, power)
-
-
 def harmonic_percussive(
     magnitude: np.ndarray, kernel_size: int, power: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -77,8 +73,8 @@ def harmonic_percussive(
     across_time = median_filter(magnitude, size=(1, kernel_size), mode="reflect")
     across_freq = median_filter(magnitude, size=(kernel_size, 1), mode="reflect")
     return (
-        magnitude * _softmask(across_time, across_freq, power),
-        magnitude * _softmask(across_freq, across_time, power),
+        magnitude * softmask(across_time, across_freq, power),
+        magnitude * softmask(across_freq, across_time, power),
     )
 
 
@@ -121,7 +117,7 @@ def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, 
     ``other`` is the remainder ``1 - bass - drums - vocals``, which is never negative.
     """
     harmonic, percussive = harmonic_percussive(magnitude, params.kernel_size, params.power)
-    drums = _softmask(percussive, harmonic, params.power)
+    drums = softmask(percussive, harmonic, params.power)
     harmonic_mask = 1.0 - drums
     harm = magnitude * harmonic_mask
 
@@ -140,7 +136,7 @@ def hpss_masks(magnitude: np.ndarray, sr: int, params: HpssParams) -> dict[str, 
         background[band] = np.minimum(harm[band], nn_median(harm[band], width, neighbours, by=harm))
     # else too few frames to find repetitions: everything counts as background
     foreground = harm - background
-    vocal_fg = _softmask(foreground, params.vocal_margin * background, params.power)
+    vocal_fg = softmask(foreground, params.vocal_margin * background, params.power)
 
     vocals = harmonic_mask * vocal_fg * band[:, None].astype(magnitude.dtype)
     low = 1.0 / (1.0 + (freqs[:, None] / params.bass_cutoff) ** 4)
