@@ -10,10 +10,13 @@ from sepconv.names import SELECTIONS
 backend.configure(threads=2)
 
 from sepconv.errors import TrainingError  # noqa: E402
-from sepconv.learning.models import ModelSpec  # noqa: E402
+from sepconv.learning.models import ModelSpec, build_model, compile_model  # noqa: E402
+from sepconv.learning.runs import seed_blocks  # noqa: E402
 from sepconv.learning.training import (  # noqa: E402
+    Trainer,
     channel_stats,
     class_weights,
+    evaluation_loss,
     split_indices,
     train_run,
 )
@@ -88,3 +91,38 @@ def test_a_split_of_other_songs_is_an_error():
     split.loc[0, "song"] = "elsewhere"
     with pytest.raises(TrainingError, match="different songs"):
         split_indices(songs, split)
+
+
+def test_a_trainer_gives_each_seed_the_run_of_a_fresh_model():
+    X, y, songs, split = easy_task()
+    trainer = Trainer(X.shape[1:], 2, SPEC)
+    in_turn = [trainer.run(X, y, songs, split, seed) for seed in (3, 4, 3)]
+    alone = train_run(X, y, songs, split, SPEC, seed=4, n_classes=2)
+    for key in ("history", "selections", "channel_mean", "class_weights", "params"):
+        assert in_turn[1][key] == alone[key]
+        assert in_turn[2][key] == in_turn[0][key]
+    assert in_turn[0]["history"] != alone["history"]  # the seeds differ
+
+
+def test_the_test_loss_is_the_loss_keras_evaluates():
+    import keras
+
+    X, y, _, _ = easy_task()
+    keras.utils.set_random_seed(2)
+    model = build_model(X.shape[1:], 2, SPEC)
+    compile_model(model, SPEC)
+    model.fit(X, y, epochs=1, batch_size=8, verbose=0)  # weights away from their start
+    evaluated = model.evaluate(X, y, batch_size=8, verbose=0, return_dict=True)["loss"]
+    penalty = sum(float(keras.ops.convert_to_numpy(loss)) for loss in model.losses)
+    assert penalty > 0
+    proba = model.predict(X, batch_size=8, verbose=0)
+    assert evaluation_loss(proba, y, penalty) == pytest.approx(evaluated, rel=1e-5)
+
+
+def test_seed_blocks_are_fixed_by_their_seed_numbers():
+    assert seed_blocks(5, 2) == [[1, 2], [3, 4], [5]]
+    assert seed_blocks(6, 2)[:2] == seed_blocks(4, 2)  # more trials leave earlier blocks
+    assert seed_blocks(3, 10) == [[1, 2, 3]]
+    assert seed_blocks(3, 1) == [[1], [2], [3]]
+    with pytest.raises(ValueError):
+        seed_blocks(3, 0)

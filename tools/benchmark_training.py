@@ -8,8 +8,8 @@ median time of an epoch after the first (which also traces and compiles), traini
 per second, and the ratio of achieved FLOP/s to the machine's measured single-precision
 matrix-multiply peak on the same threads. FLOPs are counted from the model's layers
 (:func:`sepconv.models.forward_flops`); a training step is counted as 3 forward passes
-(forward, and backward through activations and weights), an evaluated test song as 1 for
-Keras's test loss plus 1 for the predictions kept per epoch. The peak is the median of
+(forward, and backward through activations and weights), a test song as 1 (one prediction
+per epoch gives the test loss and the predicted classes). The peak is the median of
 several 2048 x 2048 float32 matrix products through the same Keras backend.
 """
 
@@ -98,7 +98,7 @@ def main(argv=None) -> None:
         wall = time.perf_counter() - start
         steady = run["epoch_times_s"][1:] or run["epoch_times_s"]
         epoch = statistics.median(steady)
-        flops = run["forward_flops"] * (3 * run["n_train"] + 2 * run["n_test"])
+        flops = run["forward_flops"] * (3 * run["n_train"] + run["n_test"])
         achieved = flops / epoch
         print(
             f"{name:<16} {run['params']:>7} {run['forward_flops'] / 1e6:>9.1f} {wall:>7.1f} "

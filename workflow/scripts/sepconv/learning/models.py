@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 from ..config import defaults
 
 CONVS = ("standard", "separable")
@@ -53,14 +55,25 @@ class ModelSpec:
         return cls(**values)
 
 
-def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0, name=None):
-    """A bias-free ``standard`` or ``separable`` 2-D convolution with L1+L2 kernel penalties."""
+def conv_layer(
+    conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0, name=None, seeds=(None, None)
+):
+    """A bias-free ``standard`` or ``separable`` 2-D convolution with L1+L2 kernel penalties;
+    its Glorot-uniform kernels seeded with ``seeds`` (standard: the first; separable: depthwise,
+    pointwise)."""
     import keras
 
     reg = keras.regularizers.L1L2(l1=l1, l2=l2)
+    glorot = [keras.initializers.GlorotUniform(seed=seed) for seed in seeds]
     if conv == "standard":
         return keras.layers.Conv2D(
-            filters, kernel, padding="same", use_bias=False, kernel_regularizer=reg, name=name
+            filters,
+            kernel,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=glorot[0],
+            kernel_regularizer=reg,
+            name=name,
         )
     if conv == "separable":
         return keras.layers.SeparableConv2D(
@@ -68,6 +81,8 @@ def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0
             kernel,
             padding="same",
             use_bias=False,
+            depthwise_initializer=glorot[0],
+            pointwise_initializer=glorot[1],
             depthwise_regularizer=reg,
             pointwise_regularizer=reg,
             name=name,
@@ -75,22 +90,43 @@ def conv_layer(conv: str, filters: int, kernel, l1: float = 0.0, l2: float = 0.0
     raise ValueError(f"conv must be one of {CONVS}, got {conv!r}")
 
 
-def build_model(input_shape: tuple[int, int, int], n_classes: int, spec: ModelSpec):
-    """The CNN for inputs of ``input_shape`` (n_mels, n_frames, channels), uncompiled."""
+def build_model(
+    input_shape: tuple[int, int, int], n_classes: int, spec: ModelSpec, seed: int | None = None
+):
+    """The CNN for inputs of ``input_shape`` (n_mels, n_frames, channels), uncompiled.
+
+    With a ``seed``, every random initialiser and the dropout draw from seeds derived from it
+    (``numpy.random.SeedSequence``), so the same seed builds the same model whatever ran
+    before; without one they follow Keras's global random state."""
     import keras
 
+    if seed is None:
+        seeds = [None] * (2 * len(spec.filters) + 2)
+    else:
+        seeds = [
+            int(s) for s in np.random.SeedSequence(seed).generate_state(2 * len(spec.filters) + 2)
+        ]
     inputs = keras.Input(shape=tuple(input_shape), name="spectrograms")
     x = inputs
     for i, filters in enumerate(spec.filters, start=1):
-        x = conv_layer(spec.conv, filters, spec.kernel, spec.l1, spec.l2, name=f"conv{i}")(x)
+        x = conv_layer(
+            spec.conv,
+            filters,
+            spec.kernel,
+            spec.l1,
+            spec.l2,
+            name=f"conv{i}",
+            seeds=seeds[2 * i - 2 : 2 * i],
+        )(x)
         x = keras.layers.BatchNormalization(name=f"bn{i}")(x)
         x = keras.layers.Activation(spec.activation, name=f"act{i}")(x)
         x = keras.layers.MaxPooling2D(spec.pool, padding="same", name=f"pool{i}")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dropout(spec.dropout, name="dropout")(x)
+    x = keras.layers.Dropout(spec.dropout, seed=seeds[-2], name="dropout")(x)
     outputs = keras.layers.Dense(
         n_classes,
         activation="softmax",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds[-1]),
         kernel_regularizer=keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2),
         name="genre",
     )(x)
