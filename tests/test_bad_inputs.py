@@ -17,8 +17,8 @@ pytestmark = pytest.mark.workflow
 
 SR = 22_050
 SCHEMA_KEYS = (
-    "baseline, dataset, epochs, features, figures, hpss, models, representations, segment, "
-    "separators, spleeter, test_size, trials"
+    "baseline, dataset, epochs, features, figures, hpss, models, representations, "
+    "seeds_per_job, segment, separators, spleeter, test_size, trials"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "

@@ -92,13 +92,13 @@ def test_the_workflow_completes_through_slurm(slurm_run):
 
 
 def test_jobs_are_grouped_into_few_submissions(slurm_run):
-    """6 songs' per-song steps in one submission, the 4 trainings in another, and one per
-    stacked tensor: 4 submissions where ungrouped jobs would make 30."""
+    """6 songs' 30 per-song steps in one submission, one per stacked tensor and one per
+    training job (2 models x seeds 1-2): 5 submissions where ungrouped jobs would make 34."""
     _, out = slurm_run
     submitted = [line for line in out.splitlines() if "has been submitted with SLURM jobid" in line]
-    assert len(submitted) == 4, "\n".join(submitted)
+    assert len(submitted) == 5, "\n".join(submitted)
     assert sum("group_per_song" in line for line in submitted) == 1
-    assert sum("group_training" in line for line in submitted) == 1
+    assert sum("rule_train_model_seeds1_2" in line for line in submitted) == 2
 
 
 def test_training_uses_the_gpu_slurm_gave_it(slurm_run):
@@ -106,5 +106,5 @@ def test_training_uses_the_gpu_slurm_gave_it(slurm_run):
     for run in TRAININGS:
         record = json.loads((workdir / "results" / "runs" / f"{run}.json").read_text())
         assert record["gpu_lease"] == {"how": "given", "visible": "0", "device": None, "slot": None}
-        log = (workdir / "logs" / "runs" / f"{run}.log").read_text()
+        log = (workdir / "logs" / "runs" / f"{run.rsplit('/', 1)[0]}/seeds1-2.log").read_text()
         assert "GPU set by the scheduler or the caller: CUDA_VISIBLE_DEVICES=0" in log

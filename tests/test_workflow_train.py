@@ -18,6 +18,7 @@ CONFIG = {
     **TINY,
     "separators": ["hpss"],
     "trials": 2,
+    "seeds_per_job": 2,
     "epochs": 1,
     "models": {name: SMALL for name in MODELS},
 }
@@ -64,8 +65,11 @@ def test_run_records(runs_dir):
     assert run["params"] > 0 and run["wall_time_s"] > 0
     assert run["backend"] == "tensorflow" and run["device"] == "cpu"
     assert {"keras", "tensorflow", "numpy"} <= set(run["versions"])
-    log = (runs_dir / "logs/runs/hpss/stems3-sepconv/seed2.log").read_text()
+    assert run["job"]["seeds"] == [1, 2] and run["job"]["position"] == 1
+    assert set(run["timings_s"]) == {"prepare", "reset", "epochs", "predict"}
+    log = (runs_dir / "logs/runs/hpss/stems3-sepconv/seeds1-2.log").read_text()
     assert "no GPU visible to this job: training on CPU" in log
+    assert "seed 1, last_epoch" in log and "seed 2, last_epoch" in log
 
 
 def test_every_model_uses_the_seed_split(runs_dir):
@@ -80,14 +84,40 @@ def test_every_model_uses_the_seed_split(runs_dir):
 def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
     config = {**CONFIG, "models": {**CONFIG["models"], "stems3-sepconv": {**SMALL, "l2": 0.01}}}
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config=config)
-    assert planned_jobs(proc) == {"train_model": 2, "runs": 1}
-    outputs = re.findall(r"^\s*output: (\S+)", proc.stdout, re.MULTILINE)
-    assert sorted(outputs) == [f"results/runs/hpss/stems3-sepconv/seed{s}.json" for s in (1, 2)]
+    assert planned_jobs(proc) == {"train_model_seeds1_2": 1, "runs": 1}
+    outputs = re.findall(r"^\s*output: (.+)$", proc.stdout, re.MULTILINE)
+    assert sorted(", ".join(outputs).split(", ")) == [
+        f"results/runs/hpss/stems3-sepconv/seed{s}.json" for s in (1, 2)
+    ]
 
 
 def test_more_trials_add_only_the_new_seeds(runs_dir):
+    # seeds 1-2 are one block; seed 3 starts the next
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config={**CONFIG, "trials": 3})
-    assert planned_jobs(proc) == {"split_songs": 1, "train_model": 4, "runs": 1}
+    assert planned_jobs(proc) == {"split_songs": 1, "train_model_seeds3_3": 4, "runs": 1}
+
+
+def test_training_rules_take_the_settings_given_for_train_model(runs_dir):
+    proc = run_snakemake(
+        runs_dir,
+        "runs",
+        "--dry-run",
+        "--forceall",
+        "--set-threads",
+        "train_model=2",
+        "--set-resources",
+        "train_model:mem_mb=1234",
+        "train_model_seeds3_3:mem_mb=999",
+        config={**CONFIG, "trials": 3},
+    )
+    text = proc.stdout
+    jobs = re.findall(
+        r"^rule (train_model_seeds\S+):$(.*?)^\s*resources: ([^\n]*)$", text, re.M | re.S
+    )
+    assert len(jobs) == 8
+    for rule, body, resources in jobs:
+        assert "threads: 2" in body
+        assert ("mem_mb=999" if rule == "train_model_seeds3_3" else "mem_mb=1234") in resources
 
 
 def test_a_disabled_model_is_not_trained(runs_dir):
@@ -128,7 +158,8 @@ def test_a_figure_setting_redraws_only_the_figures(runs_dir):
 
 
 def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):
-    run_snakemake(tmp_path, "results/metrics.tsv", config=CONFIG)
+    # and a seed gives the same metrics alone in its job as after another seed in one process
+    run_snakemake(tmp_path, "results/metrics.tsv", config={**CONFIG, "seeds_per_job": 1})
     first = (runs_dir / "results/metrics.tsv").read_bytes()
     assert (tmp_path / "results/metrics.tsv").read_bytes() == first
 
@@ -230,3 +261,29 @@ def test_no_step_writes_or_deletes_what_it_does_not_own(runs_dir):
         changed = {f for f in after if before.get(f) != after[f]}
         assert changed - owned == set()
         assert set(targets) <= changed
+
+
+def test_the_experiment_benchmark_reads_a_finished_run(runs_dir, tmp_path, capsys):
+    import benchmark_experiment as bench
+
+    overlay = runs_dir / "overlay.yaml"  # the run's own config
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    mapping = bench.planned_benchmarks(fresh, [overlay], cores=2)
+    assert {rule for rule in mapping.values() if "train" in rule} == {"train_model_seeds1_2"}
+    rows = bench.benchmark_rows(runs_dir, mapping)
+    assert len(rows["train_model"]) == 4 and len(rows["split_songs"]) == 2
+    assert bench.stage_of("train_model_seeds11_20") == "training"
+    assert bench.stage_of("separate_hpss") == "separation"
+    spans = bench.job_spans(runs_dir)
+    assert len(spans["train_model_seeds1_2"]) == 4
+    runs = bench.records(runs_dir)
+    bench.print_training(runs, rows["train_model"])
+    assert "training: 4 jobs of 2 seeds (median), 8 runs" in capsys.readouterr().out
+
+    bench.loop_main(runs_dir, [overlay], threads=2)
+    loop = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert loop["runs"] == 8 and loop["imports_s"] >= 0
+    for run in runs:
+        key = f"{run['separator']}/{run['model']}/{run['seed']}"
+        assert 0 <= loop["f1"][key] <= 1

@@ -42,8 +42,7 @@ def run_stage(workdir: Path, overlays: list[Path], cores: int, target: list[str]
         *target,
         "--quiet",
         "rules",
-        "--configfile",
-        *[str(path) for path in overlays],
+        *(["--configfile", *map(str, overlays)] if overlays else []),
     ]
     start = time.perf_counter()
     if subprocess.run(command, cwd=REPO).returncode != 0:

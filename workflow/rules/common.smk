@@ -12,6 +12,7 @@ from sepconv import config as sepconv_config
 from sepconv.code import step_modules
 from sepconv.corpus.songs import LABEL_COLUMNS, load_song_table, table_source
 from sepconv.errors import InputError
+from sepconv.learning.runs import RECORD as RUN_RECORD, seed_blocks
 from sepconv.names import MIXTURE, NO_SEPARATOR, SELECTIONS, STEMS
 from sepconv.separators.spleeter import model_root
 from sepconv.signal.collection import check_collection, problems_message
@@ -43,6 +44,7 @@ SEPARATORS = list(config["separators"])
 REPRESENTATIONS = dict(config["representations"])
 MODELS = sepconv_config.enabled_models(config)
 SEEDS = list(range(1, config["trials"] + 1))
+SEED_BLOCKS = seed_blocks(config["trials"], config["seeds_per_job"])
 MEL_PARAMS = MelParams.from_config(config["features"])
 SEGMENT_RATE = config["segment"]["sample_rate"]
 SEGMENT_S = MEL_PARAMS.segment_samples(SEGMENT_RATE) / SEGMENT_RATE
@@ -222,13 +224,34 @@ def get_model_tensor(wildcards):
 
 def get_run_paths():
     return [
-        rules.train_model.output.json.format(
-            separator=separator, model=model, seed=seed
-        )
+        RUN_RECORD.format(separator=separator, model=model, seed=seed)
         for model, entry in MODELS.items()
         for separator in separators_for(entry["representation"])
         for seed in SEEDS
     ]
+
+
+def training_rule_name(seeds):
+    """The rule that trains a block of seeds (see train.smk)."""
+    return f"train_model_seeds{seeds[0]}_{seeds[-1]}"
+
+
+def inherit_training_settings(names, template="train_model"):
+    """Give the training rules `names` the threads and resources that the command line or a
+    profile sets for `template` (`--set-threads`, `--set-resources`), where they are not set
+    for the rule itself. Under `module ... as prefix_*` the template is
+    `prefix_train_model`. (Snakemake knows these settings when the workflow loads; not
+    `--groups`, which it learns later: name a training rule itself to group it.)"""
+    resources = workflow.resource_settings
+    for name in names:
+        training = getattr(rules, name).rule
+        prefix = training.name[: len(training.name) - len(name)]
+        own, common = training.name, prefix + template
+        threads = resources._parsed_overwrite_threads.get(common)
+        if threads is not None and own not in resources.overwrite_threads:
+            training.resources["_cores"] = threads
+        training.resources.update(resources._parsed_overwrite_resources.get(common, {}))
+        training.resources.update(resources._parsed_overwrite_resources.get(own, {}))
 
 
 FIGURES = {

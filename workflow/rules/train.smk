@@ -1,5 +1,6 @@
-# Per-seed splits of the songs (shared by every model and separator), then one training run per
-# (separator, model, seed).
+# Per-seed splits of the songs (shared by every model and separator), then the training runs:
+# one record per (separator, model, seed), written by jobs that each train one block of
+# `seeds_per_job` seeds of one (separator, model) in one process.
 
 
 rule split_songs:
@@ -21,26 +22,38 @@ rule split_songs:
         "../scripts/split_songs.py"
 
 
-rule train_model:
-    input:
-        tensor=get_model_tensor,
-        split=rules.split_songs.output.tsv,
-        code=code("train_model.py"),
-    output:
-        json="results/runs/{separator}/{model}/seed{seed}.json",
-    log:
-        "logs/runs/{separator}/{model}/seed{seed}.log",
-    benchmark:
-        "benchmarks/runs/{separator}/{model}/seed{seed}.tsv"
-    conda:
-        MAIN_ENV
-    threads: 1
-    resources:
-        gpu=1,
-        jobs_per_gpu=1,
-        mem_mb=4000,
-        runtime=30,
-    params:
-        model=get_model_params,
-    script:
-        "../scripts/train_model.py"
+# One rule per block of seeds, `train_model_seeds{first}_{last}`: a job's outputs are the records
+# of its seeds, which a single rule with a seed wildcard cannot declare. Every training rule
+# takes the threads and resources given for `train_model` (profiles, --set-threads,
+# --set-resources), unless given its own.
+for seeds in SEED_BLOCKS:
+
+    rule:
+        name:
+            training_rule_name(seeds)
+        input:
+            tensor=get_model_tensor,
+            splits=expand(rules.split_songs.output.tsv, seed=seeds),
+            code=code("train_model.py"),
+        output:
+            json=expand(RUN_RECORD, seed=seeds, allow_missing=True),
+        log:
+            f"logs/runs/{{separator}}/{{model}}/seeds{seeds[0]}-{seeds[-1]}.log",
+        benchmark:
+            f"benchmarks/runs/{{separator}}/{{model}}/seeds{seeds[0]}-{seeds[-1]}.tsv"
+        conda:
+            MAIN_ENV
+        threads: 1
+        resources:
+            gpu=1,
+            jobs_per_gpu=1,
+            mem_mb=4000,
+            runtime=30,
+        params:
+            model=get_model_params,
+            seeds=seeds,
+        script:
+            "../scripts/train_model.py"
+
+
+inherit_training_settings([training_rule_name(seeds) for seeds in SEED_BLOCKS])

@@ -1,8 +1,10 @@
-"""Train one model on one seed's split; write its run record."""
+"""Train one model on each seed's split of a block of seeds, in one process; write one run
+record per seed."""
 
 import time
 
 import pandas as pd
+import psutil
 
 from sepconv.learning import backend, gpu, runs
 from sepconv.signal.tensors import Tensor
@@ -18,47 +20,62 @@ def main(snakemake, log):
         log.info("no GPU visible to this job: training on CPU")
 
     from sepconv.learning.models import ModelSpec
-    from sepconv.learning.training import train_run
+    from sepconv.learning.training import Trainer
 
     params = dict(snakemake.params.model)
     spec = ModelSpec.from_config(params)
-    seed = int(snakemake.wildcards.seed)
+    seeds = [int(seed) for seed in snakemake.params.seeds]
     tensor = Tensor.load(snakemake.input.tensor)
-    split = pd.read_csv(snakemake.input.split, sep="\t", dtype=str)
+    # the process's start, Python's and the libraries' imports, the backend, the tensor
+    startup = time.time() - psutil.Process().create_time()
     log.info(
-        "model %s: %s on %s %s, channels %s",
+        "model %s: %s on %s %s, channels %s; seeds %s; %.1f s since the process started",
         snakemake.wildcards.model,
         spec.conv,
         snakemake.wildcards.separator,
         spec.representation,
         [str(c) for c in tensor.channels],
+        ", ".join(map(str, seeds)),
+        startup,
     )
-    result = train_run(
-        tensor.X, tensor.y, tensor.song, split, spec, seed, n_classes=len(tensor.genres), log=log
-    )
-    for name, selection in result["selections"].items():
-        log.info(
-            "%s (epoch %d): accuracy %.3f, macro F1 %.3f",
-            name,
-            selection["epoch"],
-            selection["accuracy"],
-            selection["f1_macro"],
+    trainer = Trainer(tensor.X.shape[1:], len(tensor.genres), spec)
+    for position, (seed, split_path, record_path) in enumerate(
+        zip(seeds, snakemake.input.splits, snakemake.output.json, strict=True)
+    ):
+        run_start = time.perf_counter()
+        split = pd.read_csv(split_path, sep="\t", dtype=str)
+        result = trainer.run(tensor.X, tensor.y, tensor.song, split, seed, log=log)
+        for name, selection in result["selections"].items():
+            log.info(
+                "seed %d, %s (epoch %d): accuracy %.3f, macro F1 %.3f",
+                seed,
+                name,
+                selection["epoch"],
+                selection["accuracy"],
+                selection["f1_macro"],
+            )
+        record = runs.make_record(
+            separator=snakemake.wildcards.separator,
+            model=snakemake.wildcards.model,
+            seed=seed,
+            representation=spec.representation,
+            channels=tensor.channels,
+            genres=tensor.genres,
+            hyperparameters=params,
+            result=result,
+            wall_time_s=time.perf_counter() - run_start,
+            job={
+                "seeds": seeds,
+                "position": position,
+                "startup_s": startup,
+                "build_s": trainer.build_time,
+                "since_job_start_s": time.perf_counter() - start,
+            },
+            **runtime,
+            gpu_lease=lease.record(),
+            versions=backend.versions(),
         )
-    record = runs.make_record(
-        separator=snakemake.wildcards.separator,
-        model=snakemake.wildcards.model,
-        seed=seed,
-        representation=spec.representation,
-        channels=tensor.channels,
-        genres=tensor.genres,
-        hyperparameters=params,
-        result=result,
-        wall_time_s=time.perf_counter() - start,
-        **runtime,
-        gpu_lease=lease.record(),
-        versions=backend.versions(),
-    )
-    runs.save(snakemake.output.json, record)
+        runs.save(record_path, record)
 
 
 run_step(snakemake, main)
