@@ -266,14 +266,20 @@ def main(argv=None) -> None:
         if any(workdir.iterdir()):
             parser.error(f"--workdir {workdir} is not empty: the benchmark starts from nothing")
         mapping = planned_benchmarks(workdir, overlays, args.cores)
-        print(f"{len(mapping)} jobs planned; running them on {args.cores} cores", flush=True)
+        print(
+            f"{len(mapping)} jobs with a benchmark file planned; running on {args.cores} cores",
+            flush=True,
+        )
         wall = run_stage(workdir, overlays, args.cores, [])
         spans = job_spans(workdir)
         rows = benchmark_rows(workdir, mapping)
         runs = records(workdir)
 
         first = min(start for values in spans.values() for start, _ in values)
-        print(f"\nexperiment: {len(mapping)} jobs, {wall:.1f} s wall ({wall / 60:.1f} min)")
+        print(
+            f"\nexperiment: {wall:.1f} s wall ({wall / 60:.1f} min), "
+            f"{len(mapping)} jobs with a benchmark file"
+        )
         print(f"{'stage':<26} {'from':>7} {'to':>7} {'span':>7} {'job time':>9}")
         stage_spans = {}
         for stage in STAGES:
