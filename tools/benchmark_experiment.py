@@ -35,9 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmark_features import run_stage
-
-REPO = Path(__file__).resolve().parents[1]
+from benchmark_features import REPO, run_stage, snakemake_command
 
 #: Stages of the experiment, by the rules they hold (training rules: `train_model_seeds*`).
 STAGES = {
@@ -61,19 +59,7 @@ def stage_of(rule: str) -> str | None:
 
 def planned_benchmarks(workdir: Path, overlays: list[Path], cores: int) -> dict[str, str]:
     """Benchmark file -> rule, from a dry run of the whole experiment."""
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        str(cores),
-        "--dry-run",
-        *(["--configfile", *map(str, overlays)] if overlays else []),
-    ]
+    command = snakemake_command(workdir, overlays, cores, "--dry-run")
     out = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True).stdout
     mapping, rule = {}, None
     for line in out.splitlines():

@@ -27,9 +27,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_stage(workdir: Path, overlays: list[Path], cores: int, target: list[str]) -> float:
-    """Run Snakemake on ``target`` in ``workdir``; return the wall time in seconds."""
-    command = [
+def snakemake_command(workdir: Path, overlays: list[Path], cores: int, *args: str) -> list[str]:
+    """The command that runs the repository's workflow in ``workdir`` with ``overlays``."""
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -39,11 +39,14 @@ def run_stage(workdir: Path, overlays: list[Path], cores: int, target: list[str]
         str(workdir),
         "--cores",
         str(cores),
-        *target,
-        "--quiet",
-        "rules",
+        *args,
         *(["--configfile", *map(str, overlays)] if overlays else []),
     ]
+
+
+def run_stage(workdir: Path, overlays: list[Path], cores: int, target: list[str]) -> float:
+    """Run Snakemake on ``target`` in ``workdir``; return the wall time in seconds."""
+    command = snakemake_command(workdir, overlays, cores, *target, "--quiet", "rules")
     start = time.perf_counter()
     if subprocess.run(command, cwd=REPO).returncode != 0:
         sys.exit(f"benchmark stopped: snakemake {' '.join(target)} failed (its messages are above)")
