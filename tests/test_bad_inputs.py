@@ -116,13 +116,14 @@ LOAD_CASES = {
     ),
     "oracle without ground-truth stems": (
         lambda d: {**sheet_config(write_sheet(d, GOOD)), "separators": ["oracle"]},
-        "separator 'oracle' needs ground-truth stems, and this dataset has none "
-        "(dataset.source: sheet); remove it from `separators`",
+        "separators: only 'oracle' is listed, and it needs every song's reference stems, "
+        "which sample sheet {sheet} does not give (sheet columns bass, drums, other, vocals); "
+        "list hpss or spleeter",
     ),
     "sheet without a path column": (
         lambda d: sheet_config(write_sheet(d, [(s, g) for s, _, g in GOOD], header="song\tgenre")),
         "sample sheet {sheet} lacks column(s) path; it needs song, path, genre "
-        "(optional: start, artist), tab-separated, with a header line",
+        "(optional: start, artist, bass, drums, other, vocals), tab-separated, with a header line",
     ),
     "duplicate song id": (
         lambda d: sheet_config(write_sheet(d, [*GOOD, ("a1", "b1.wav", "y")])),

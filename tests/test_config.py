@@ -56,7 +56,7 @@ def test_library_defaults_are_the_schema_defaults():
         0.5,
         defaults()["epochs"],
     )
-    assert defaults()["trials"] == 50 and defaults()["separators"] == ["hpss"]
+    assert defaults()["trials"] == 50 and defaults()["separators"] == ["oracle", "hpss"]
 
 
 def test_config_readme_states_the_schema_defaults(repo):

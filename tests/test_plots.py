@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sepconv.config import defaults
 from sepconv.evaluation import confusion, plots
 from sepconv.evaluation.stats import comparisons, significance
 
@@ -50,7 +51,7 @@ def test_comparisons_pair_each_model_with_the_baseline_of_its_separator(metrics)
         ("none", "mix-conv", "oracle"),
         ("oracle", "stems3-conv", "oracle"),
     ]
-    table = significance(metrics, "novox-conv")
+    table = significance(metrics, "novox-conv", defaults("statistics"))
     pairs = table[["separator", "model", "baseline_separator"]].drop_duplicates()
     assert list(pairs.itertuples(index=False, name=None)) == comparisons(metrics, "novox-conv")
 
@@ -71,7 +72,7 @@ def test_distributions_draw_one_panel_per_comparison_with_the_means(metrics):
 
 
 def test_paired_differences_plot_every_split_and_the_corrected_interval(metrics):
-    table = significance(metrics, "novox-conv")
+    table = significance(metrics, "novox-conv", defaults("statistics"))
     fig = plots.paired_differences(table, metrics, "novox-conv", "min_test_loss", "diffs")
     accuracy_axis = fig.axes[0]
     points = np.concatenate([c.get_offsets()[:, 0] for c in accuracy_axis.collections[:4]])
@@ -112,3 +113,54 @@ def test_confusion_panels_and_file_round_trip(tmp_path):
     plots.save(fig, tmp_path / "c.png", tmp_path / "c.pdf", dpi=50)
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "c.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_genre_difference_heatmap():
+    differences = pd.DataFrame(
+        [
+            {
+                "selection": "last_epoch",
+                "genre": genre,
+                "model": model,
+                "separator": separator,
+                "baseline_separator": base_separator,
+                "mean_diff": diff,
+            }
+            for (separator, model, base_separator), diffs in {
+                ("hpss", "stems3-conv", "hpss"): (0.1, -0.2),
+                ("none", "mix-conv", "hpss"): (0.0, 0.05),
+            }.items()
+            for genre, diff in zip(("house", "techno"), diffs, strict=True)
+        ]
+    )
+    fig = plots.genre_differences(differences, "last_epoch", "genres")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "stems3-conv (hpss)",
+        "mix-conv vs hpss",
+    ]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["house", "techno"]
+    assert [t.get_text() for t in ax.texts] == ["+0.10", "-0.20", "+0.00", "+0.05"]
+    plots._pyplot()[0].close(fig)
+
+
+def test_quality_beside_gain(metrics):
+    quality = pd.DataFrame(
+        [
+            {"separator": "hpss", "song": f"s{i}", "stem": stem, "si_sdr_improvement": value}
+            for i in range(3)
+            for stem, value in (("bass", 3.0 + i), ("drums", -2.0 - i), ("vocals", np.nan))
+        ]
+    )
+    table = significance(metrics, "novox-conv", defaults("statistics"))
+    fig = plots.quality_and_gain(quality, table, "novox-conv", "last_epoch", "f1_macro", "q")
+    left, right = fig.axes[:2]
+    assert [t.get_text() for t in left.get_xticklabels()] == ["bass", "drums"]  # NaN left out
+    assert [t.get_text() for t in right.get_xticklabels()] == ["hpss", "oracle"]
+    # one point per (model, separator): stems3-conv's gain over the baseline on each separator
+    (points,) = [line for line in right.lines if line.get_marker() == "o"]
+    gains = table.query(
+        "selection == 'last_epoch' and metric == 'f1_macro' and model == 'stems3-conv'"
+    )
+    np.testing.assert_allclose(np.asarray(points.get_ydata(), float), gains["mean_diff"])
+    plots._pyplot()[0].close(fig)

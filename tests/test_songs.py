@@ -2,6 +2,7 @@ import pytest
 
 from sepconv.corpus.songs import load_song_table, read_sheet
 from sepconv.errors import SheetError
+from sepconv.names import STEMS
 
 
 def write_sheet(tmp_path, text, files=("a.wav", "b.wav", "c.wav", "d.wav")):
@@ -63,11 +64,50 @@ def test_synthetic_table():
             "source": "synthetic",
             "synthetic": {"genres": {"house": 2, "techno": 3}, "songs_per_artist": 2},
         },
-        "results/corpus/{song}/mixture.wav",
+        "results/corpus/{song}/{name}.wav",
     )
     assert list(table.index) == ["house-01", "house-02", "techno-01", "techno-02", "techno-03"]
     assert table["has_stems"].all()
     assert table.loc["techno-03", "path"] == "results/corpus/techno-03/mixture.wav"
+    assert table.loc["techno-03", "drums"] == "results/corpus/techno-03/drums.wav"
+
+
+STEM_FILES = [f"{song}-{stem}.wav" for song in ("a", "b") for stem in STEMS]
+
+
+def test_sheet_with_reference_stems(tmp_path):
+    """A MUSDB18-style sheet names each song's four stems; a song without them leaves the four
+    cells empty and has no reference."""
+    text = (
+        "song\tpath\tgenre\tbass\tdrums\tother\tvocals\n"
+        "s1\ta.wav\tx\ta-bass.wav\ta-drums.wav\ta-other.wav\ta-vocals.wav\n"
+        "s2\tb.wav\tx\t\t\t\t\n"
+    )
+    table = read_sheet(write_sheet(tmp_path, text, files=("a.wav", "b.wav", *STEM_FILES)))
+    assert table["has_stems"].tolist() == [True, False]
+    assert table.loc[0, "vocals"] == str(tmp_path / "a-vocals.wav")
+    assert table.loc[1, "bass"] == ""
+
+
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        (
+            "a-bass.wav\ta-drums.wav\t\t",
+            "line 2: song 's1' names reference stems for bass, drums but not for other, "
+            "vocals; give all four stems or none",
+        ),
+        (
+            "a-bass.wav\ta-drums.wav\ta-other.wav\tnone.wav",
+            "line 2: vocals stem .*none.wav of song 's1' does not exist",
+        ),
+    ],
+)
+def test_bad_reference_stems_name_the_line(tmp_path, cells, message):
+    text = f"song\tpath\tgenre\tbass\tdrums\tother\tvocals\ns1\ta.wav\tx\t{cells}\n"
+    path = write_sheet(tmp_path, text, files=("a.wav", *STEM_FILES))
+    with pytest.raises(SheetError, match=message):
+        read_sheet(path)
 
 
 def test_the_example_sheet_reads(repo):

@@ -8,13 +8,20 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sepconv.config import defaults
 from sepconv.errors import InputError
 from sepconv.evaluation.confusion import mean_confusion
 from sepconv.evaluation.stats import (
+    bayesian_correlated_ttest,
     compare,
+    corrected_p_of_paired_p,
     corrected_resampled_ttest,
+    detectable_difference,
+    genre_differences,
+    genre_table,
     holm,
     metrics_table,
+    per_class_f1,
     significance,
     summarise,
     table1_markdown,
@@ -24,10 +31,11 @@ from sepconv.learning import runs
 RNG = np.random.default_rng(0)
 A = RNG.uniform(0.4, 0.8, size=20)
 B = A - RNG.normal(0.05, 0.05, size=20)
+SETTINGS = defaults("statistics")
 
 
 def test_welch_and_wilcoxon_match_scipy():
-    result = compare(A, B, n_train=53, n_test=13)
+    result = compare(A, B, n_train=53, n_test=13, **SETTINGS)
     welch = stats.ttest_ind(A, B, equal_var=False)
     assert result["t_welch_independent"] == pytest.approx(welch.statistic)
     assert result["p_welch_independent"] == pytest.approx(welch.pvalue)
@@ -51,7 +59,7 @@ def test_corrected_resampled_ttest_by_hand():
 
 
 def test_corrected_interval_in_compare():
-    result = compare(A, B, n_train=53, n_test=13)
+    result = compare(A, B, n_train=53, n_test=13, **SETTINGS)
     d = A - B
     se = math.sqrt((1 / 20 + 13 / 53) * d.var(ddof=1))
     half = stats.t.ppf(0.975, 19) * se
@@ -109,7 +117,7 @@ def test_table1_from_a_small_metrics_file(small_metrics):
 
 
 def test_significance_from_a_small_metrics_file(small_metrics):
-    table = significance(small_metrics, baseline="base")
+    table = significance(small_metrics, baseline="base", settings=SETTINGS)
     assert len(table) == 2 * 2 * 2  # selections x metrics x (better, mix)
     row = table.query("selection == 'last_epoch' and metric == 'accuracy' and model == 'better'")
     row = row.iloc[0]
@@ -175,3 +183,86 @@ def test_run_record_round_trip_and_missing_fields(tmp_path):
     (tmp_path / "bad.json").write_text('{"separator": "hpss"}')
     with pytest.raises(InputError, match="bad.json lacks model, seed, genres"):
         runs.load(tmp_path / "bad.json")
+
+
+def test_bayesian_correlated_ttest_matches_baycomp():
+    """The posterior of Benavoli et al. (2017) as the `baycomp` package computes it: its
+    correction 1/n + 1/(folds - 1) equals ours with n_test/n_train = 1/(folds - 1) (here 20
+    differences in 4 runs of 5 folds: 10 test and 40 training songs)."""
+    from baycomp import CorrelatedTTest
+
+    for rope in (0.0, 0.01, 0.05):
+        ours = bayesian_correlated_ttest(A - B, n_train=40, n_test=10, rope=rope)
+        theirs = CorrelatedTTest.probs(B, A, rope=rope, runs=4)
+        if rope == 0.0:  # baycomp gives (left, right) without a rope
+            theirs = (theirs[0], 0.0, theirs[1])
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    worse, equivalent, better = bayesian_correlated_ttest(A - B, 40, 10, 0.01)
+    assert better > 0.9 and worse < 0.01 and worse + equivalent + better == pytest.approx(1.0)
+    # a mirrored difference swaps worse and better
+    assert bayesian_correlated_ttest(B - A, 40, 10, 0.01) == pytest.approx(
+        (better, equivalent, worse)
+    )
+    assert bayesian_correlated_ttest(np.zeros(5), 40, 10, 0.01) == (0.0, 1.0, 0.0)
+
+
+def test_detectable_difference_has_the_asked_power():
+    se, trials = 0.02, 50
+    delta = detectable_difference(se, trials, power=0.8, alpha=0.05)
+    crit = stats.t.isf(0.025, trials - 1)
+    reach = stats.nct.sf(crit, trials - 1, delta / se) + stats.nct.cdf(
+        -crit, trials - 1, delta / se
+    )
+    assert reach == pytest.approx(0.8, abs=1e-6)
+    # close to the normal approximation (z_0.975 + z_0.8) * se for many trials
+    assert delta == pytest.approx((1.95996 + 0.84162) * se, rel=0.03)
+    assert detectable_difference(se, trials, power=0.9) > delta
+    assert detectable_difference(se, 3) > detectable_difference(se, 50)  # fewer df, larger
+    assert math.isnan(detectable_difference(0.0, 50))
+
+
+def test_corrected_p_of_a_paired_p():
+    """A paired t-test's p over J random splits, recomputed with the corrected variance: on
+    differences whose plain paired t-test gives p, the corrected test gives the same."""
+    d = RNG.normal(0.02, 0.1, size=50)
+    d = d - d.mean() + stats.t.isf(0.02, 49) * d.std(ddof=1) / math.sqrt(50)  # p = 0.04
+    assert stats.ttest_1samp(d, 0.0).pvalue == pytest.approx(0.04)
+    _, p_corrected, _ = corrected_resampled_ttest(d, n_train=80, n_test=20)
+    assert corrected_p_of_paired_p(0.04, 50, 0.2) == pytest.approx(p_corrected)
+    assert corrected_p_of_paired_p(0.04, 50, 0.2) == pytest.approx(0.568, abs=0.001)
+
+
+def test_per_genre_f1_and_differences():
+    # rows true, columns predicted: class 0 2 TP, 1 FN; class 1 1 TP, 1 FP; class 2 absent
+    matrix = [[2, 1, 0], [0, 1, 0], [0, 0, 0]]
+    f1 = per_class_f1(matrix)
+    assert f1[0] == pytest.approx(2 * 2 / (2 * 2 + 0 + 1))
+    assert f1[1] == pytest.approx(2 * 1 / (2 * 1 + 1 + 0))
+    assert math.isnan(f1[2])
+
+    def record(model, seed, confusion):
+        chosen = {"confusion": confusion}
+        return {
+            "separator": "hpss",
+            "model": model,
+            "seed": seed,
+            "genres": ["a", "b", "c"],
+            "n_train": 40,
+            "n_test": 10,
+            "selections": {"min_test_loss": chosen, "last_epoch": chosen},
+        }
+
+    perfect = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    records = [
+        *(record("base", seed, matrix) for seed in (1, 2, 3)),
+        *(record("stems", seed, perfect) for seed in (1, 2, 3)),
+    ]
+    genres = genre_table(records)
+    assert len(genres) == 2 * 3 * 2 * 3  # models x seeds x selections x genres
+    diffs = genre_differences(genres, "base")
+    a = diffs.query("selection == 'last_epoch' and genre == 'a'").iloc[0]
+    assert a["model"] == "stems" and a["trials"] == 3
+    assert a["f1_model"] == pytest.approx(1.0) and a["mean_diff"] == pytest.approx(1 - 0.8)
+    assert a["diff_ci_low"] == pytest.approx(a["mean_diff"])  # no variance over the seeds
+    c = diffs.query("selection == 'last_epoch' and genre == 'c'").iloc[0]
+    assert c["trials"] == 0 and math.isnan(c["mean_diff"])  # undefined for the baseline

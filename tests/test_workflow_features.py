@@ -7,6 +7,7 @@ import pytest
 import soundfile as sf
 from workflow_utils import TINY, run_snakemake
 
+from sepconv.names import STEMS
 from sepconv.signal.features import MelFile
 from sepconv.signal.tensors import Tensor
 
@@ -89,23 +90,39 @@ def test_nothing_left_to_do(tensors_run):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
-def test_oracle_needs_ground_truth_stems(tmp_path):
+def test_a_sheet_without_stems_leaves_the_oracle_out(tmp_path):
+    """The default separators on a sheet without reference stems: one log line each for the
+    oracle and the quality, then a run of hpss alone; listing only the oracle is an error."""
+    rng = np.random.default_rng(0)
     for name in ("a", "b", "c", "d"):
-        sf.write(tmp_path / f"{name}.wav", np.zeros((100, 2), np.float32), 44_100)
+        sf.write(tmp_path / f"{name}.wav", rng.normal(0, 0.1, (12 * 8000, 2)), 8000)
     sheet = tmp_path / "songs.tsv"
     sheet.write_text("song\tpath\tgenre\na\ta.wav\tx\nb\tb.wav\tx\nc\tc.wav\ty\nd\td.wav\ty\n")
+    dataset = {"source": "sheet", "sheet": str(sheet)}
+    proc = run_snakemake(tmp_path / "run", "all", "--dry-run", config={"dataset": dataset})
+    output = proc.stdout + proc.stderr
+    assert (
+        output.count(
+            f"separator oracle left out: 4 of 4 songs of sample sheet {sheet} have no reference "
+            "stems (sheet columns bass, drums, other, vocals), and the oracle needs every song's"
+        )
+        == 1
+    )
+    assert output.count("separation quality not measured: no song of sample sheet") == 1
+    assert "separate_hpss" in output
+    assert "separate_oracle" not in output and "measure_separation" not in output
     proc = run_snakemake(
         tmp_path / "run",
         "tensors",
         "--dry-run",
         check=False,
-        config={"dataset": {"source": "sheet", "sheet": str(sheet)}, "separators": ["oracle"]},
+        config={"dataset": dataset, "separators": ["oracle"]},
     )
     assert proc.returncode != 0
-    assert "separator 'oracle' needs ground-truth stems" in proc.stderr + proc.stdout
+    assert "separators: only 'oracle' is listed" in proc.stderr + proc.stdout
 
 
-def test_benchmark_tool_reads_job_times_and_si_sdr(tensors_run):
+def test_benchmark_tool_reads_job_times_and_separation_quality(tensors_run):
 
     import benchmark_features
 
@@ -124,7 +141,70 @@ def test_benchmark_tool_reads_job_times_and_si_sdr(tensors_run):
         "tensors/oracle": 3,
     }
     assert all(t > 0 for values in times.values() for t in values)
-    si_sdr = benchmark_features.hpss_si_sdr(tensors_run)
-    assert set(si_sdr) <= {"bass", "drums", "other", "vocals"} and {"bass", "drums"} <= set(si_sdr)
-    assert all(np.isfinite(value) and count <= 6 for value, count in si_sdr.values())
-    assert si_sdr["bass"][1] == 6
+    run_snakemake(
+        tensors_run,
+        "results/separation/quality.tsv",
+        config={**TINY, "separators": ["oracle", "hpss"]},
+    )
+    summary = {row["stem"]: row for row in benchmark_features.separation_quality(tensors_run)}
+    assert set(summary) == {"bass", "drums", "other", "vocals", "all"}
+    assert summary["bass"]["separator"] == "hpss" and summary["bass"]["songs"] == "6"
+    assert all(np.isfinite(float(row["si_sdr_median"])) for row in summary.values())
+
+
+def test_separation_quality_against_the_reference_stems(tensors_run):
+    """One row per (separator, song, stem) for hpss (the oracle's stems are the references);
+    a silent reference stem (a song without vocals) gives NaN, and the summary counts only
+    finite values. (After the tests above, which count the run's files.)"""
+    import pandas as pd
+
+    run_snakemake(
+        tensors_run,
+        "results/separation/quality.tsv",
+        config={**TINY, "separators": ["oracle", "hpss"]},
+    )
+    quality = pd.read_csv(tensors_run / "results/separation/quality.tsv", sep="\t")
+    assert len(quality) == 6 * 4 and set(quality["separator"]) == {"hpss"}
+    assert sorted(quality["song"].unique()) == SONGS
+    assert list(quality.columns) == [
+        "separator",
+        "song",
+        "genre",
+        "stem",
+        "si_sdr",
+        "si_sdr_mixture",
+        "si_sdr_improvement",
+    ]
+    finite = quality.dropna()
+    np.testing.assert_allclose(
+        finite["si_sdr_improvement"], finite["si_sdr"] - finite["si_sdr_mixture"], atol=2e-4
+    )
+    assert finite.query("stem == 'bass'").shape[0] == 6
+    summary = pd.read_csv(tensors_run / "results/separation/summary.tsv", sep="\t")
+    bass = summary.query("stem == 'bass'").iloc[0]
+    assert bass["songs"] == 6
+    assert bass["si_sdr_median"] == pytest.approx(
+        quality.query("stem == 'bass'")["si_sdr"].median(), abs=1e-3
+    )
+    assert summary.query("stem == 'all'").iloc[0]["values"] == len(finite)
+
+
+def test_a_sheet_with_reference_stems_gets_the_oracle(tensors_run, tmp_path):
+    """A MUSDB18-style sheet (the tiny corpus's own mixtures and stems): the oracle runs on
+    the sheet's stems, and hpss is measured against them."""
+    import pandas as pd
+
+    corpus = tensors_run / "results/corpus"
+    lines = ["song\tpath\tgenre\tbass\tdrums\tother\tvocals"]
+    for song in SONGS[:2] + SONGS[3:5]:
+        stems = "\t".join(str(corpus / song / f"{stem}.wav") for stem in STEMS)
+        lines.append(f"{song}\t{corpus / song / 'mixture.wav'}\t{song[:-3]}\t{stems}")
+    sheet = tmp_path / "songs.tsv"
+    sheet.write_text("\n".join(lines) + "\n")
+    config = {"dataset": {"source": "sheet", "sheet": str(sheet)}}
+    run_snakemake(tmp_path / "run", "results/separation/quality.tsv", config=config)
+    quality = pd.read_csv(tmp_path / "run/results/separation/quality.tsv", sep="\t")
+    assert len(quality) == 4 * 4 and set(quality["separator"]) == {"hpss"}
+    ours = pd.read_csv(tensors_run / "results/separation/quality.tsv", sep="\t")
+    both = quality.merge(ours, on=["song", "stem"], suffixes=("", "_corpus"))
+    np.testing.assert_allclose(both["si_sdr"], both["si_sdr_corpus"], atol=1e-3, equal_nan=True)

@@ -13,7 +13,7 @@ from sepconv.code import step_modules
 from sepconv.corpus.songs import LABEL_COLUMNS, load_song_table, table_source
 from sepconv.errors import InputError
 from sepconv.learning.runs import RECORD as RUN_RECORD, seed_blocks
-from sepconv.names import MIXTURE, NO_SEPARATOR, SELECTIONS, STEMS
+from sepconv.names import MIXTURE, NO_SEPARATOR, ORACLE, SELECTIONS, STEMS
 from sepconv.separators.spleeter import model_root
 from sepconv.signal.collection import check_collection, problems_message
 from sepconv.signal.features import MelParams
@@ -30,17 +30,38 @@ ENVS_DIR = WORKFLOW_DIR.parent / "envs"
 # conda environment serve `--software-deployment-method conda`.
 MAIN_ENV = "../../envs/main.yaml"
 
-# Where synthetic songs are written; the song table points at it.
-CORPUS_MIXTURE = "results/corpus/{song}/mixture.wav"
+# Where a synthetic song's mixture and stems ({name}) are written; the song table points at it.
+CORPUS_FILE = "results/corpus/{song}/{name}.wav"
 
 try:
-    SONGS = load_song_table(config["dataset"], CORPUS_MIXTURE, log=logger.info)
+    SONGS = load_song_table(config["dataset"], CORPUS_FILE, log=logger.info)
     validate(SONGS, WORKFLOW_DIR / "schemas" / "songs.schema.yaml")
     sepconv_config.check(config, SONGS, table_source(config["dataset"]))
 except InputError as err:
     raise WorkflowError(str(err)) from None
 
-SEPARATORS = list(config["separators"])
+# `oracle` needs every song's reference stems: left out, with one line, where the data has none
+SEPARATORS, LEFT_OUT = sepconv_config.usable_separators(
+    config["separators"], SONGS, table_source(config["dataset"])
+)
+if LEFT_OUT:
+    logger.info(LEFT_OUT)
+
+# Separation quality: every separator but the oracle against the reference stems (the oracle's
+# stems, cut like the segment) of the songs that have them.
+QUALITY_SONGS = list(SONGS.index[SONGS["has_stems"]])
+QUALITY_SEPARATORS = [s for s in SEPARATORS if s != ORACLE] if QUALITY_SONGS else []
+if not QUALITY_SONGS:
+    logger.info(
+        f"separation quality not measured: no song of {table_source(config['dataset'])} has "
+        f"reference stems (sheet columns {', '.join(STEMS)}); results/separation/quality.tsv "
+        "is not made"
+    )
+elif not QUALITY_SEPARATORS:
+    logger.info(
+        "separation quality not measured: `separators` lists only the oracle, whose stems are "
+        "the references; results/separation/quality.tsv is not made"
+    )
 REPRESENTATIONS = dict(config["representations"])
 MODELS = sepconv_config.enabled_models(config)
 SEEDS = list(range(1, config["trials"] + 1))
@@ -133,6 +154,11 @@ def get_song_artist(wildcards):
 def get_song_audio(wildcards):
     """The song's full-length audio: the generated corpus file or the sheet's path."""
     return SONGS.loc[wildcards.song, "path"]
+
+
+def get_reference_stems(wildcards):
+    """The song's reference stems, in STEMS order: the corpus's or the sheet's files."""
+    return SONGS.loc[wildcards.song, list(STEMS)].tolist()
 
 
 def song_may_be_short(song):
@@ -259,6 +285,7 @@ FIGURES = {
     "accuracy": "accuracy distributions",
     "paired_differences": "paired differences",
     "confusion": "mean confusion matrices",
+    "genres": "per-genre F1 differences",
 }
 
 
@@ -287,11 +314,59 @@ def get_figure_paths():
     ]
 
 
+def quality_files():
+    """What the separation quality reads, per (separator, song): the segment (the mixture),
+    the reference stems and the separator's stems."""
+    files = []
+    for separator in QUALITY_SEPARATORS:
+        separate = getattr(rules, f"separate_{separator}")
+        for song in QUALITY_SONGS:
+            files.append(
+                {
+                    "separator": separator,
+                    "song": song,
+                    "genre": SONGS.loc[song, "genre"],
+                    "mixture": rules.segment_song.output.segment.format(song=song),
+                    "references": [
+                        path.format(song=song)
+                        for path in rules.separate_oracle.output.stems
+                    ],
+                    "estimates": [
+                        path.format(song=song) for path in separate.output.stems
+                    ],
+                }
+            )
+    return files
+
+
+def quality_inputs():
+    return sorted(
+        {
+            path
+            for entry in quality_files()
+            for path in [entry["mixture"], *entry["references"], *entry["estimates"]]
+        }
+    )
+
+
+def get_quality_outputs():
+    """The quality table, its summary and figure, where the data has reference stems."""
+    if not QUALITY_SEPARATORS:
+        return []
+    return [
+        rules.measure_separation.output.tsv,
+        rules.measure_separation.output.summary,
+        *rules.plot_quality.output,
+    ]
+
+
 def get_final_output():
     return [
         rules.collect_metrics.output.tsv,
         rules.make_table1.output.tsv,
         rules.make_table1.output.md,
         rules.test_significance.output.tsv,
+        rules.test_significance.output.genres,
         *get_figure_paths(),
+        *get_quality_outputs(),
     ]

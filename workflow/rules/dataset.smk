@@ -5,8 +5,8 @@ rule synthesize_song:
     input:
         code=code("synthesize_song.py"),
     output:
-        mixture=CORPUS_MIXTURE,
-        stems=expand("results/corpus/{{song}}/{stem}.wav", stem=STEMS),
+        mixture=expand(CORPUS_FILE, name=MIXTURE, allow_missing=True)[0],
+        stems=expand(CORPUS_FILE, name=STEMS, allow_missing=True),
         info="results/corpus/{song}/info.json",
     log:
         "logs/corpus/{song}.log",

@@ -7,6 +7,7 @@ rule collect_metrics:
         code=code("collect_metrics.py"),
     output:
         tsv="results/metrics.tsv",
+        genres="results/genre_f1.tsv",
         confusion="results/confusion.json",
     log:
         "logs/metrics.log",
@@ -46,11 +47,17 @@ rule make_table1:
 rule test_significance:
     input:
         metrics=rules.collect_metrics.output.tsv,
+        genres=rules.collect_metrics.output.genres,
         code=code("significance_tests.py"),
     output:
         tsv=report(
             "results/significance.tsv",
             caption="../report/significance.rst",
+            category="2. Significance",
+        ),
+        genres=report(
+            "results/genre_differences.tsv",
+            caption="../report/genre_differences.rst",
             category="2. Significance",
         ),
     log:
@@ -62,6 +69,7 @@ rule test_significance:
         MAIN_ENV
     params:
         baseline=config["baseline"],
+        statistics=config["statistics"],
     script:
         "../scripts/significance_tests.py"
 
@@ -71,6 +79,7 @@ rule plot_figures:
         metrics=rules.collect_metrics.output.tsv,
         confusion=rules.collect_metrics.output.confusion,
         significance=rules.test_significance.output.tsv,
+        genres=rules.test_significance.output.genres,
         code=code("plot_figures.py"),
     output:
         **get_figure_outputs(),
@@ -88,3 +97,52 @@ rule plot_figures:
         figures=config["figures"],
     script:
         "../scripts/plot_figures.py"
+
+
+rule measure_separation:
+    input:
+        quality_inputs(),
+        code=code("measure_separation.py"),
+    output:
+        tsv="results/separation/quality.tsv",
+        summary=report(
+            "results/separation/summary.tsv",
+            caption="../report/separation_summary.rst",
+            category="0. Separation quality",
+        ),
+    log:
+        "logs/separation/quality.log",
+    benchmark:
+        "benchmarks/separation/quality.tsv"
+    conda:
+        MAIN_ENV
+    params:
+        files=quality_files(),
+    script:
+        "../scripts/measure_separation.py"
+
+
+rule plot_quality:
+    input:
+        quality=rules.measure_separation.output.tsv,
+        significance=rules.test_significance.output.tsv,
+        code=code("plot_quality.py"),
+    output:
+        png=report(
+            "results/figures/separation_quality.png",
+            caption="../report/separation_quality.rst",
+            category="0. Separation quality",
+        ),
+        pdf="results/figures/separation_quality.pdf",
+    log:
+        "logs/figures/separation_quality.log",
+    benchmark:
+        "benchmarks/figures/separation_quality.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        baseline=config["baseline"],
+        figures=config["figures"],
+    script:
+        "../scripts/plot_quality.py"

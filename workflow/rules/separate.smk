@@ -5,7 +5,7 @@ rule separate_oracle:
     input:
         segment=rules.segment_song.output.segment,
         info=rules.segment_song.output.info,
-        stems=rules.synthesize_song.output.stems,
+        stems=get_reference_stems,
         code=code("separate_oracle.py"),
     output:
         stems=expand("results/stems/oracle/{{song}}/{stem}.wav", stem=STEMS),

@@ -1,7 +1,8 @@
-"""Gather every training run into the metrics table and the mean confusion matrices."""
+"""Gather every training run into the metrics table, the per-genre F1 table and the mean
+confusion matrices."""
 
 from sepconv.evaluation import confusion
-from sepconv.evaluation.stats import metrics_table
+from sepconv.evaluation.stats import genre_table, metrics_table
 from sepconv.io import write_text
 from sepconv.learning import runs
 from sepconv.steps import run_step
@@ -17,6 +18,8 @@ def main(snakemake, log):
         metrics.groupby(["selection", "separator", "model"]).size().to_dict(),
     )
     write_text(snakemake.output.tsv, metrics.to_csv(sep="\t", index=False, float_format="%.6g"))
+    genres = genre_table(records)
+    write_text(snakemake.output.genres, genres.to_csv(sep="\t", index=False, float_format="%.6g"))
     confusion.save(snakemake.output.confusion, confusion.mean_confusion(records))
 
 

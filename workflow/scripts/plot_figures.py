@@ -10,6 +10,7 @@ from sepconv.steps import run_step
 def main(snakemake, log):
     metrics = pd.read_csv(snakemake.input.metrics, sep="\t")
     significance = pd.read_csv(snakemake.input.significance, sep="\t")
+    genres = pd.read_csv(snakemake.input.genres, sep="\t")
     matrices = confusion.load(snakemake.input.confusion)
     baseline = snakemake.params.baseline
     dpi = int(snakemake.params.figures["dpi"])
@@ -30,6 +31,9 @@ def main(snakemake, log):
         ),
         "confusion": plots.confusion_matrices(
             matrices, selection, f"Mean row-normalised confusion, {note}"
+        ),
+        "genres": plots.genre_differences(
+            genres, selection, f"Per-genre F1: model − {baseline}, mean over {note}"
         ),
     }
     for name, figure in figures.items():

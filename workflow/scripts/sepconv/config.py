@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
-from .names import MIXTURE, NO_SEPARATOR, STEMS
+from .names import MIXTURE, NO_SEPARATOR, ORACLE, STEMS
 
 #: The config schema and the default config (the package lives in workflow/scripts/sepconv).
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
@@ -158,6 +158,21 @@ def enabled_models(config: dict) -> dict[str, dict]:
     return models
 
 
+def usable_separators(separators, songs, source: str) -> tuple[list[str], str | None]:
+    """The configured ``separators`` that the song table ``songs`` can use, and why one was
+    left out (None when none was): ``oracle`` needs every song's reference stems, so a
+    data set without them runs the other separators, with this one line in the log."""
+    separators = list(separators)
+    if ORACLE not in separators or songs["has_stems"].all():
+        return separators, None
+    missing = int((~songs["has_stems"]).sum())
+    return [s for s in separators if s != ORACLE], (
+        f"separator oracle left out: {missing} of {len(songs)} songs of {source} have no "
+        f"reference stems (sheet columns {', '.join(STEMS)}), and the oracle needs every "
+        "song's"
+    )
+
+
 def check(config: dict, songs=None, source: str = "the song table") -> None:
     """Every check across keys, and of the config against the song table (a DataFrame with
     ``song``, ``genre``, ``artist`` and ``has_stems``, read from ``source``); raises one
@@ -190,10 +205,11 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
         )
     if songs is None:
         return
-    if "oracle" in config["separators"] and not songs["has_stems"].all():
+    if not usable_separators(config["separators"], songs, source)[0]:
         raise ConfigError(
-            "separator 'oracle' needs ground-truth stems, and this dataset has none "
-            f"(dataset.source: {config['dataset']['source']}); remove it from `separators`"
+            f"separators: only 'oracle' is listed, and it needs every song's reference stems, "
+            f"which {source} does not give (sheet columns {', '.join(STEMS)}); "
+            "list hpss or spleeter"
         )
     from .errors import SplitError
     from .learning.splits import check_splittable

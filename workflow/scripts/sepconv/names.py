@@ -8,6 +8,8 @@ table columns alike.
 STEMS = ("bass", "drums", "other", "vocals")
 #: The channel holding the spectrogram of the full mixture.
 MIXTURE = "mixture"
+#: The separator that gives the data set's reference stems (the upper bound of separation).
+ORACLE = "oracle"
 #: The separator of what needs no separation (the mixture's spectrograms and tensors).
 NO_SEPARATOR = "none"
 #: Epoch-selection rules of a training run, the paper's first.

@@ -2,9 +2,11 @@
 
 Columns: ``song`` (id, usable as a file name), ``genre``, ``artist`` (may be empty),
 ``path`` (the audio file; for the synthetic corpus, where the workflow writes it),
-``start`` (segment start in seconds; empty = automatic), ``has_stems`` (ground-truth stems
-exist, so the ``oracle`` separator can be used) and ``origin`` (where the song was listed: the
-sample sheet's line or the file's place in the folder, for error messages).
+``start`` (segment start in seconds; empty = automatic), one column per stem (``bass``,
+``drums``, ``other``, ``vocals``: the reference stem files, empty where the data set has none),
+``has_stems`` (all four exist, so the ``oracle`` separator and the separation quality can use
+them) and ``origin`` (where the song was listed: the sample sheet's line or the file's place
+in the folder, for error messages).
 """
 
 from __future__ import annotations
@@ -16,21 +18,24 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SheetError
+from ..names import MIXTURE, STEMS
 from .genres import corpus_table
 
-COLUMNS = ["song", "genre", "artist", "path", "start", "has_stems", "origin"]
+COLUMNS = ["song", "genre", "artist", "path", "start", *STEMS, "has_stems", "origin"]
 SHEET_REQUIRED = ["song", "path", "genre"]
-SHEET_OPTIONAL = ["start", "artist"]
+SHEET_OPTIONAL = ["start", "artist", *STEMS]
 SONG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: Columns of ``results/songs.tsv``, what the splits and the tensors read of the table.
 LABEL_COLUMNS = ["song", "genre", "artist"]
 
 
-def synthetic_table(synthetic: dict, mixture_path: str) -> pd.DataFrame:
+def synthetic_table(synthetic: dict, corpus_file: str) -> pd.DataFrame:
     """The song table of the embedded corpus (config ``dataset.synthetic``); a song's audio
-    is ``mixture_path`` with ``{song}`` filled in (where the workflow writes it)."""
+    and its stems are ``corpus_file`` with ``{song}`` and ``{name}`` (``mixture`` or a stem)
+    filled in (where the workflow writes them)."""
     table = corpus_table(synthetic["genres"], synthetic["songs_per_artist"])
-    table["path"] = [mixture_path.format(song=song) for song in table["song"]]
+    for name, column in [(MIXTURE, "path"), *zip(STEMS, STEMS, strict=True)]:
+        table[column] = [corpus_file.format(song=song, name=name) for song in table["song"]]
     table["start"] = float("nan")
     table["has_stems"] = True
     table["origin"] = [f"dataset.synthetic song {song}" for song in table["song"]]
@@ -40,8 +45,10 @@ def synthetic_table(synthetic: dict, mixture_path: str) -> pd.DataFrame:
 def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
     """Read and check a tab-separated sample sheet.
 
-    Required columns: ``song``, ``path``, ``genre``; optional: ``start`` (seconds), ``artist``.
-    Relative audio paths are taken relative to the sheet's directory. Raises
+    Required columns: ``song``, ``path``, ``genre``; optional: ``start`` (seconds), ``artist``,
+    and ``bass``, ``drums``, ``other``, ``vocals``: the song's reference stems (as MUSDB18
+    holds them), all four or none per song, which sum to the song's audio. Relative audio
+    paths are taken relative to the sheet's directory. Raises
     :class:`SheetError` naming the sheet and the 1-based line of the first problem.
     """
     path = Path(path)
@@ -100,14 +107,22 @@ def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
             starts.append(value)
         else:
             starts.append(float("nan"))
-        audio = Path(row["path"])
-        if not audio.is_absolute():
-            audio = path.parent / audio
-        if check_files and not audio.is_file():
-            raise SheetError(f"{where(i)}: audio file {audio} of song {song!r} does not exist")
-        if check_files and not os.access(audio, os.R_OK):
-            raise SheetError(f"{where(i)}: audio file {audio} of song {song!r} is not readable")
-        sheet.loc[i, "path"] = str(audio)
+        given = [stem for stem in STEMS if row.get(stem, "")]
+        if given and len(given) < len(STEMS):
+            absent = [stem for stem in STEMS if stem not in given]
+            raise SheetError(
+                f"{where(i)}: song {song!r} names reference stems for {', '.join(given)} but "
+                f"not for {', '.join(absent)}; give all four stems or none"
+            )
+        for column, what in [("path", "audio file"), *((stem, f"{stem} stem") for stem in given)]:
+            audio = Path(row[column])
+            if not audio.is_absolute():
+                audio = path.parent / audio
+            if check_files and not audio.is_file():
+                raise SheetError(f"{where(i)}: {what} {audio} of song {song!r} does not exist")
+            if check_files and not os.access(audio, os.R_OK):
+                raise SheetError(f"{where(i)}: {what} {audio} of song {song!r} is not readable")
+            sheet.loc[i, column] = str(audio)
 
     table = pd.DataFrame(
         {
@@ -116,10 +131,11 @@ def read_sheet(path: str | Path, check_files: bool = True) -> pd.DataFrame:
             "artist": sheet["artist"] if "artist" in sheet.columns else "",
             "path": sheet["path"],
             "start": starts,
-            "has_stems": False,
+            **{stem: sheet[stem] if stem in sheet.columns else "" for stem in STEMS},
             "origin": [where(i) for i in range(len(sheet))],
         }
     )
+    table["has_stems"] = (table[list(STEMS)] != "").all(axis=1)
     return table[COLUMNS]
 
 
@@ -196,6 +212,8 @@ def read_folder(root: str | Path) -> tuple[pd.DataFrame, dict[str, int]]:
             "rename one of each"
         )
     table["start"] = float("nan")
+    for stem in STEMS:
+        table[stem] = ""
     table["has_stems"] = False
     return table[COLUMNS], skipped
 
@@ -209,12 +227,12 @@ def table_source(dataset: dict) -> str:
     return f"sample sheet {dataset['sheet']}"
 
 
-def load_song_table(dataset: dict, mixture_path: str, log=None) -> pd.DataFrame:
+def load_song_table(dataset: dict, corpus_file: str, log=None) -> pd.DataFrame:
     """The song table for config ``dataset``, indexed and sorted by song id; synthetic songs'
-    audio is at ``mixture_path`` (see :func:`synthetic_table`). ``log`` (a callable) is told
+    files are ``corpus_file`` (see :func:`synthetic_table`). ``log`` (a callable) is told
     how many files a folder data set skipped."""
     if dataset["source"] == "synthetic":
-        table = synthetic_table(dataset["synthetic"], mixture_path)
+        table = synthetic_table(dataset["synthetic"], corpus_file)
     elif dataset["source"] == "folder":
         if not dataset.get("folder"):
             raise SheetError("dataset.source is 'folder' but dataset.folder names no folder")

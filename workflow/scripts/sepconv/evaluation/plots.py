@@ -40,11 +40,14 @@ def distributions(
     plt, sns = _pyplot()
     sel = metrics[metrics["selection"] == selection]
     pairs = comparisons(sel, baseline)
-    fig, axes = plt.subplots(
-        1, max(1, len(pairs)), figsize=(4.2 * max(1, len(pairs)), 3.4), squeeze=False
-    )
+    n = max(1, len(pairs))
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[len(pairs) :]:
+        ax.set_visible(False)
     palette = sns.color_palette("colorblind", 2)
-    for ax, (separator, model, base_separator) in zip(axes[0], pairs, strict=False):
+    for ax, (separator, model, base_separator) in zip(axes.flat, pairs, strict=False):
         model_runs, base_runs = paired(sel, separator, model, baseline, base_separator)
         groups = {
             label(separator, model): model_runs,
@@ -161,6 +164,108 @@ def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figur
         ax.set_title(label(key[1], key[2]), fontsize=10)
         ax.set_xlabel("predicted")
         ax.set_ylabel("true")
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def genre_differences(differences: pd.DataFrame, selection: str, title: str) -> plt.Figure:
+    """Mean per-genre F1 difference (model - baseline) of each comparison: one heatmap row per
+    comparison, one column per genre, red where the model gains."""
+    plt, sns = _pyplot()
+    sel = differences[differences["selection"] == selection].copy()
+    sel["comparison"] = [
+        f"{label(sep, model)} vs {base_sep}" if sep == NO_SEPARATOR else label(sep, model)
+        for sep, model, base_sep in zip(
+            sel["separator"], sel["model"], sel["baseline_separator"], strict=True
+        )
+    ]
+    matrix = sel.pivot_table(
+        index="comparison", columns="genre", values="mean_diff", sort=False, dropna=False
+    )
+    limit = max(0.05, float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 0.05)
+    fig, ax = plt.subplots(
+        figsize=(1.1 * max(3, matrix.shape[1]) + 3, 0.55 * max(2, matrix.shape[0]) + 1.6)
+    )
+    sns.heatmap(
+        matrix,
+        vmin=-limit,
+        vmax=limit,
+        center=0,
+        cmap="RdBu_r",
+        annot=True,
+        fmt="+.2f",
+        cbar_kws={"label": "F1 difference"},
+        ax=ax,
+        annot_kws={"fontsize": 8},
+    )
+    ax.set_xlabel("genre")
+    ax.set_ylabel("")
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def quality_and_gain(
+    quality: pd.DataFrame,
+    significance: pd.DataFrame,
+    baseline: str,
+    selection: str,
+    metric: str,
+    title: str,
+) -> plt.Figure:
+    """Left: each separator's SI-SDR improvement over the mixture per stem (songs with a
+    reference). Right: each model's gain in ``metric`` over the baseline on the same
+    separator, with the corrected interval: how separation quality turns into classification
+    gain. The oracle (the references themselves) has no quality, only its gain."""
+    plt, sns = _pyplot()
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.2, 1]}
+    )
+    finite = quality[np.isfinite(quality["si_sdr_improvement"])]
+    sns.boxplot(
+        data=finite,
+        x="stem",
+        y="si_sdr_improvement",
+        hue="separator",
+        palette="colorblind",
+        ax=left,
+        fliersize=2,
+    )
+    left.axhline(0, color="grey", linewidth=1)
+    left.set_ylabel("SI-SDR improvement over the mixture (dB)")
+    left.set_xlabel("stem")
+    left.set_title("Separation quality, per song", fontsize=10)
+    sig = significance[
+        (significance["selection"] == selection)
+        & (significance["metric"] == metric)
+        & (significance["separator"] != NO_SEPARATOR)
+    ]
+    separators = list(dict.fromkeys(sig["separator"]))
+    models = list(dict.fromkeys(sig["model"]))
+    palette = sns.color_palette("colorblind", max(1, len(models)))
+    width = 0.6 / max(1, len(models))
+    for i, model in enumerate(models):
+        rows = sig[sig["model"] == model].set_index("separator").reindex(separators)
+        x = np.arange(len(separators)) + (i - (len(models) - 1) / 2) * width
+        right.errorbar(
+            x,
+            rows["mean_diff"],
+            yerr=[
+                rows["mean_diff"] - rows["diff_ci_low"],
+                rows["diff_ci_high"] - rows["mean_diff"],
+            ],
+            fmt="o",
+            capsize=4,
+            color=palette[i],
+            label=model,
+        )
+    right.axhline(0, color="grey", linewidth=1)
+    right.set_xticks(np.arange(len(separators)), separators)
+    right.set_xlabel("separator")
+    right.set_ylabel(f"{METRICS[metric]}: model − {baseline}")
+    right.set_title("Classification gain over the baseline, corrected interval", fontsize=10)
+    right.legend(fontsize=8, frameon=False)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return fig

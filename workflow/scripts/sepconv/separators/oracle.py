@@ -10,20 +10,35 @@ from ..signal.audio import load_song, resample, to_stereo
 from ..signal.segments import cut_segment
 from . import check_stems
 
+#: How close reference stems read from files (rounded to 16 bits, resampled) must sum to the
+#: song: the energy of the difference at least this far below the song's.
+MIN_SUM_SNR_DB = 40.0
+
 
 def reference_stems(
     paths: list[str], segment: np.ndarray, sr: int, start: int, song: str
 ) -> tuple[dict[str, np.ndarray], float]:
     """The stems in ``paths`` (one file per stem, in :data:`STEMS` order), brought to
     ``sr`` Hz stereo and cut at sample ``start`` to the length of ``segment``, which they must
-    sum to. Returns the stems and their largest deviation from the segment."""
+    sum to (within 1e-4 of full scale, or :data:`MIN_SUM_SNR_DB`). Returns the stems and their
+    largest deviation from the segment."""
     stems = {}
     for stem, path in zip(STEMS, paths, strict=True):
         audio, sr_in = load_song(path)
         audio = resample(to_stereo(audio, path), sr_in, sr)
         stems[stem] = cut_segment(audio, start, len(segment), path=path, sr=sr, pad=True)
     try:
-        deviation = check_stems(stems, segment, tolerance=1e-4)
+        deviation = check_stems(stems, segment, tolerance=np.inf)
     except SeparationError as err:
         raise SeparationError(f"ground-truth stems of {song}: {err}") from None
+    residual = segment - sum(stems[stem].astype(np.float64) for stem in STEMS)
+    snr = 10 * np.log10(
+        (np.sum(np.square(segment)) + 1e-12) / (np.sum(np.square(residual)) + 1e-12)
+    )
+    if deviation > 1e-4 and snr < MIN_SUM_SNR_DB:
+        raise SeparationError(
+            f"ground-truth stems of {song} do not sum to its audio: the sum is {snr:.1f} dB "
+            f"from it (max deviation {deviation:.3g}; at least {MIN_SUM_SNR_DB:.0f} dB needed); "
+            "are they this song's stems, aligned at its start?"
+        )
     return stems, deviation

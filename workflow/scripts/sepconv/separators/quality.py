@@ -18,3 +18,62 @@ def si_sdr(estimate: np.ndarray, reference: np.ndarray, eps: float = 1e-12) -> f
     target = np.dot(est, ref) / ref_energy * ref
     noise = est - target
     return float(10 * np.log10((np.dot(target, target) + eps) / (np.dot(noise, noise) + eps)))
+
+
+#: Columns of ``results/separation/quality.tsv``: one row per (separator, song, stem).
+QUALITY_COLUMNS = [
+    "separator",
+    "song",
+    "genre",
+    "stem",
+    "si_sdr",
+    "si_sdr_mixture",
+    "si_sdr_improvement",
+]
+
+
+def song_quality(
+    estimates: dict[str, np.ndarray], references: dict[str, np.ndarray], mixture: np.ndarray
+) -> list[dict]:
+    """Per stem: the SI-SDR of the estimate against the reference, that of the mixture itself
+    taken as the estimate, and the improvement (their difference), in dB; NaN where the
+    reference stem is silent (a song without vocals)."""
+    rows = []
+    for stem, reference in references.items():
+        quality = si_sdr(estimates[stem], reference)
+        baseline = si_sdr(mixture, reference)
+        rows.append(
+            {
+                "stem": stem,
+                "si_sdr": quality,
+                "si_sdr_mixture": baseline,
+                "si_sdr_improvement": quality - baseline,
+            }
+        )
+    return rows
+
+
+def summarise_quality(quality):
+    """Per separator and stem, then over all stems (``stem`` = ``all``): the songs with a
+    reference (a finite SI-SDR), and the median and mean SI-SDR, the median SI-SDR of the
+    mixture and the median improvement, in dB."""
+    import pandas as pd
+
+    finite = quality[np.isfinite(quality["si_sdr"])]
+    rows = []
+    for separator, group in finite.groupby("separator", sort=False):
+        parts = [*group.groupby("stem", sort=False), ("all", group)]
+        for stem, part in parts:
+            rows.append(
+                {
+                    "separator": separator,
+                    "stem": stem,
+                    "songs": int(part["song"].nunique()),
+                    "values": len(part),
+                    "si_sdr_median": float(part["si_sdr"].median()),
+                    "si_sdr_mean": float(part["si_sdr"].mean()),
+                    "si_sdr_mixture_median": float(part["si_sdr_mixture"].median()),
+                    "si_sdr_improvement_median": float(part["si_sdr_improvement"].median()),
+                }
+            )
+    return pd.DataFrame(rows)
