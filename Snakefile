@@ -59,3 +59,9 @@ rule tensors:
 rule runs:
     input:
         get_run_paths(),
+
+
+# The paper's introductory experiment: every pair of genres as a binary task (config `pairs`).
+rule pairs:
+    input:
+        get_pairs_outputs(),

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.workflow
 
 SR = 22_050
 SCHEMA_KEYS = (
-    "baseline, dataset, epochs, features, figures, hpss, models, representations, "
-    "seeds_per_job, segment, separators, spleeter, test_size, trials"
+    "baseline, dataset, epochs, features, figures, hpss, models, pairs, representations, "
+    "seeds_per_job, segment, separators, spleeter, statistics, test_size, trials"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "
@@ -113,6 +113,11 @@ LOAD_CASES = {
         lambda d: sheet_config(write_sheet(d, GOOD), models={"x": {"representation": "stems9"}}),
         "models.x.representation: 'stems9' is not one of `representations` "
         "(mix, novox, stems3, stems4)",
+    ),
+    "pair model that is not a model": (
+        lambda d: sheet_config(write_sheet(d, GOOD), pairs={"models": ["stems9-conv"]}),
+        "pairs.models: 'stems9-conv' not in `models` "
+        "(mix-conv, novox-conv, stems3-conv, stems3-sepconv)",
     ),
     "oracle without ground-truth stems": (
         lambda d: {**sheet_config(write_sheet(d, GOOD)), "separators": ["oracle"]},

@@ -266,3 +266,41 @@ def test_per_genre_f1_and_differences():
     assert a["diff_ci_low"] == pytest.approx(a["mean_diff"])  # no variance over the seeds
     c = diffs.query("selection == 'last_epoch' and genre == 'c'").iloc[0]
     assert c["trials"] == 0 and math.isnan(c["mean_diff"])  # undefined for the baseline
+
+
+def test_genre_pairs_tables():
+    from sepconv.learning.pairs import gains, genre_pairs, summarise
+
+    assert genre_pairs(["c", "a", "b"]) == [("a", "b"), ("a", "c"), ("b", "c")]
+    rows = []
+    # the baseline confuses (a, b) most; the model gains most there
+    base = {("a", "b"): 0.6, ("a", "c"): 0.8, ("b", "c"): 0.9}
+    gain = {("a", "b"): 0.2, ("a", "c"): 0.1, ("b", "c"): 0.0}
+    for (a, b), accuracy in base.items():
+        for seed in (1, 2):
+            for model, value in (("base", accuracy), ("stems", accuracy + gain[a, b])):
+                rows.append(
+                    {
+                        "separator": "hpss",
+                        "model": model,
+                        "genre_a": a,
+                        "genre_b": b,
+                        "seed": seed,
+                        "selection": "last_epoch",
+                        "epoch": 1,
+                        "accuracy": value + 0.01 * seed,
+                        "f1_macro": value,
+                        "n_train": 8,
+                        "n_test": 2,
+                    }
+                )
+    runs = pd.DataFrame(rows)
+    summary = summarise(runs)
+    assert len(summary) == 2 * 3 and (summary["trials"] == 2).all()
+    row = summary.query("model == 'base' and genre_a == 'a' and genre_b == 'b'").iloc[0]
+    assert row["accuracy_mean"] == pytest.approx(0.615)
+    table = gains(runs, "base")
+    assert len(table) == 3 and set(table["model"]) == {"stems"}
+    np.testing.assert_allclose(table["gain"], [0.2, 0.1, 0.0], atol=1e-12)
+    np.testing.assert_allclose(table["accuracy_baseline"], [0.615, 0.815, 0.915])
+    assert table["rho_confusion_gain"].iloc[0] == pytest.approx(-1.0)

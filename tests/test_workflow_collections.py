@@ -171,3 +171,50 @@ def test_a_changed_start_plans_only_its_song(padded_run):
         write_sheet(sheet.parent, [*GOOD, ("short", "short.wav", "x", "")])
     counts, jobs = planned(proc)
     assert songs_of(jobs) == ["a1"] and counts["segment_song"] == 1
+
+
+def test_the_pairs_target_on_a_tiny_sheet(tmp_path):
+    """The genre-pair experiment on a sample sheet of 3 genres x 2 songs: every pair, seed,
+    selection and model a row; each run sees only the pair's songs, one of each genre on
+    each side; the tables and figures of the `pairs` target, and `all` without it."""
+    lines = ["song\tpath\tgenre"]
+    for genre_index, genre in enumerate(("ambient", "folk", "metal")):
+        for i in range(2):
+            clip(tmp_path / f"{genre}{i}.wav", 12.0, 2 * genre_index + i)
+            lines.append(f"{genre}{i}\t{genre}{i}.wav\t{genre}")
+    sheet = tmp_path / "songs.tsv"
+    sheet.write_text("\n".join(lines) + "\n")
+    config = {
+        "dataset": {"source": "sheet", "sheet": str(sheet)},
+        "separators": ["hpss"],
+        "trials": 2,
+        "epochs": 1,
+        "models": {"novox-conv": SMALL, "stems3-conv": SMALL},
+        "pairs": {"trials": 2},
+    }
+    work = tmp_path / "work"
+    counts, _ = planned(run_snakemake(work, "--dry-run", config=config))
+    assert "train_pairs" not in counts and "collect_pairs" not in counts
+    run_snakemake(work, "pairs", config=config)
+    runs = pd.read_csv(work / "results/pairs/runs.tsv", sep="\t")
+    assert len(runs) == 3 * 2 * 2 * 2  # pairs x seeds x selections x models
+    assert set(zip(runs["genre_a"], runs["genre_b"], strict=True)) == {
+        ("ambient", "folk"),
+        ("ambient", "metal"),
+        ("folk", "metal"),
+    }
+    assert (runs["n_train"] == 2).all() and (runs["n_test"] == 2).all()
+    assert set(runs["separator"]) == {"hpss"}
+    matrix = pd.read_csv(work / "results/pairs/matrix.tsv", sep="\t")
+    assert len(matrix) == 2 * 2 * 3 and (matrix["trials"] == 2).all()
+    gains = pd.read_csv(work / "results/pairs/gains.tsv", sep="\t")
+    assert len(gains) == 2 * 3 and set(gains["model"]) == {"stems3-conv"}
+    mine = runs.query("model == 'stems3-conv' and selection == 'last_epoch'")
+    base = runs.query("model == 'novox-conv' and selection == 'last_epoch'")
+    gain = mine["accuracy"].mean() - base["accuracy"].mean()
+    assert gains.query("selection == 'last_epoch'")["gain"].mean() == pytest.approx(gain, abs=1e-5)
+    for selection in ("min_test_loss", "last_epoch"):
+        assert (work / f"results/figures/pairs_{selection}.png").stat().st_size > 10_000
+    log = (work / "logs/pairs/hpss/stems3-conv.log").read_text()
+    assert "3 genre pairs x 2 seeds = 6 runs of 1 epochs" in log
+    assert "pair 3/3 folk / metal: 4 songs, 2 seeds" in log

@@ -92,8 +92,9 @@ def test_the_workflow_completes_through_slurm(slurm_run):
 
 
 def test_jobs_are_grouped_into_few_submissions(slurm_run):
-    """6 songs' 30 per-song steps in one submission, one per stacked tensor and one per
-    training job (2 models x seeds 1-2): 5 submissions where ungrouped jobs would make 34."""
+    """6 songs' 36 per-song steps (with the oracle's stems, the references of the separation
+    quality) in one submission, one per stacked tensor and one per training job (2 models x
+    seeds 1-2): 5 submissions where ungrouped jobs would make 40."""
     _, out = slurm_run
     submitted = [line for line in out.splitlines() if "has been submitted with SLURM jobid" in line]
     assert len(submitted) == 5, "\n".join(submitted)

@@ -65,6 +65,9 @@ elif not QUALITY_SEPARATORS:
 REPRESENTATIONS = dict(config["representations"])
 MODELS = sepconv_config.enabled_models(config)
 SEEDS = list(range(1, config["trials"] + 1))
+# The genre-pair experiment: its enabled models and its seeds of the shared splits
+PAIR_MODELS = [name for name in config["pairs"]["models"] if name in MODELS]
+PAIR_SEEDS = list(range(1, config["pairs"]["trials"] + 1))
 SEED_BLOCKS = seed_blocks(config["trials"], config["seeds_per_job"])
 MEL_PARAMS = MelParams.from_config(config["features"])
 SEGMENT_RATE = config["segment"]["sample_rate"]
@@ -360,6 +363,24 @@ def get_quality_outputs():
     ]
 
 
+def get_pair_paths():
+    """Every (separator, model) file of the genre-pair experiment."""
+    return [
+        rules.train_pairs.output.tsv.format(separator=separator, model=model)
+        for model in PAIR_MODELS
+        for separator in separators_for(MODELS[model]["representation"])
+    ]
+
+
+def get_pairs_outputs():
+    if not PAIR_MODELS:
+        raise WorkflowError(
+            "pairs.models: none of "
+            f"{', '.join(config['pairs']['models'])} is an enabled model; nothing to train"
+        )
+    return [*rules.collect_pairs.output]
+
+
 def get_final_output():
     return [
         rules.collect_metrics.output.tsv,
@@ -369,4 +390,5 @@ def get_final_output():
         rules.test_significance.output.genres,
         *get_figure_paths(),
         *get_quality_outputs(),
+        *(get_pairs_outputs() if config["pairs"]["in_all"] else []),
     ]

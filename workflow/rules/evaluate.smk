@@ -114,6 +114,7 @@ rule measure_separation:
         "logs/separation/quality.log",
     benchmark:
         "benchmarks/separation/quality.tsv"
+    localrule: True
     conda:
         MAIN_ENV
     params:
@@ -146,3 +147,44 @@ rule plot_quality:
         figures=config["figures"],
     script:
         "../scripts/plot_quality.py"
+
+
+rule collect_pairs:
+    input:
+        runs=get_pair_paths(),
+        code=code("collect_pairs.py"),
+    output:
+        runs="results/pairs/runs.tsv",
+        matrix=report(
+            "results/pairs/matrix.tsv",
+            caption="../report/pairs_matrix.rst",
+            category="6. Genre pairs",
+        ),
+        gains=report(
+            "results/pairs/gains.tsv",
+            caption="../report/pairs_gains.rst",
+            category="6. Genre pairs",
+        ),
+        png=[
+            report(
+                f"results/figures/pairs_{selection}.png",
+                caption="../report/pairs.rst",
+                category="6. Genre pairs",
+                labels={"figure": "genre pairs", "selection": selection},
+            )
+            for selection in SELECTIONS
+        ],
+        pdf=expand("results/figures/pairs_{selection}.pdf", selection=SELECTIONS),
+    log:
+        "logs/pairs/collect.log",
+    benchmark:
+        "benchmarks/pairs/collect.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        baseline=config["baseline"],
+        figures=config["figures"],
+        selections=list(SELECTIONS),
+    script:
+        "../scripts/collect_pairs.py"

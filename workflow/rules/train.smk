@@ -56,4 +56,34 @@ for seeds in SEED_BLOCKS:
             "../scripts/train_model.py"
 
 
-inherit_training_settings([training_rule_name(seeds) for seeds in SEED_BLOCKS])
+# The genre-pair experiment of one (separator, model): every pair of genres as a binary task,
+# on seeds 1..pairs.trials of the shared splits, in one job.
+rule train_pairs:
+    input:
+        tensor=get_model_tensor,
+        splits=expand(rules.split_songs.output.tsv, seed=PAIR_SEEDS),
+        code=code("train_pairs.py"),
+    output:
+        tsv="results/pairs/runs/{separator}/{model}.tsv",
+    log:
+        "logs/pairs/{separator}/{model}.log",
+    benchmark:
+        "benchmarks/pairs/{separator}/{model}.tsv"
+    conda:
+        MAIN_ENV
+    threads: 1
+    resources:
+        gpu=1,
+        jobs_per_gpu=1,
+        mem_mb=4000,
+        runtime=30,
+    params:
+        model=get_model_params,
+        seeds=PAIR_SEEDS,
+    script:
+        "../scripts/train_pairs.py"
+
+
+inherit_training_settings(
+    [training_rule_name(seeds) for seeds in SEED_BLOCKS] + ["train_pairs"]
+)

@@ -203,6 +203,13 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
             f"baseline: {baseline!r} has `enabled: false`; the significance tests compare "
             "every model with it, so enable it or name another baseline"
         )
+    pair_models = config.get("pairs", {}).get("models", [])
+    unknown = [name for name in pair_models if name not in config["models"]]
+    if unknown:
+        raise ConfigError(
+            f"pairs.models: {', '.join(map(repr, unknown))} not in `models` "
+            f"({', '.join(config['models'])})"
+        )
     if songs is None:
         return
     if not usable_separators(config["separators"], songs, source)[0]:

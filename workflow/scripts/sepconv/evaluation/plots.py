@@ -271,6 +271,77 @@ def quality_and_gain(
     return fig
 
 
+def pair_matrices(
+    summary: pd.DataFrame, gains: pd.DataFrame, baseline: str, selection: str, title: str
+) -> plt.Figure:
+    """The genre-pair experiment: per (separator, model), the mean accuracy of each pair as
+    a symmetric genre x genre heatmap (low: genres the model confuses); then per comparison
+    with the baseline, the mean gain on each pair, titled with Spearman's correlation
+    between the baseline's accuracy and the gain."""
+    plt, sns = _pyplot()
+    sel = summary[summary["selection"] == selection]
+    gain = gains[gains["selection"] == selection] if not gains.empty else gains
+    genres = sorted(set(sel["genre_a"]) | set(sel["genre_b"]))
+    panels = [("accuracy", key, group) for key, group in sel.groupby(["separator", "model"])]
+    if not gain.empty:
+        panels += [
+            ("gain", key, group)
+            for key, group in gain.groupby(["separator", "model", "baseline_separator"])
+        ]
+    cols = min(len(panels), 3)
+    rows = -(-len(panels) // cols)
+    size = 0.55 * len(genres) + 1.8
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols + 1, size * rows), squeeze=False)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax, (kind, key, group) in zip(axes.flat, panels, strict=False):
+        matrix = pd.DataFrame(np.nan, index=genres, columns=genres)
+        value = "accuracy_mean" if kind == "accuracy" else "gain"
+        for _, row in group.iterrows():
+            matrix.loc[row["genre_a"], row["genre_b"]] = row[value]
+            matrix.loc[row["genre_b"], row["genre_a"]] = row[value]
+        if kind == "accuracy":
+            sns.heatmap(
+                matrix,
+                vmin=0.5,
+                vmax=1,
+                cmap="viridis",
+                annot=True,
+                fmt=".2f",
+                cbar=False,
+                square=True,
+                ax=ax,
+                annot_kws={"fontsize": 7},
+            )
+            ax.set_title(f"accuracy: {label(key[0], key[1])}", fontsize=9)
+        else:
+            limit = max(0.05, float(np.nanmax(np.abs(matrix.to_numpy()))))
+            sns.heatmap(
+                matrix,
+                vmin=-limit,
+                vmax=limit,
+                center=0,
+                cmap="RdBu_r",
+                annot=True,
+                fmt="+.2f",
+                cbar=False,
+                square=True,
+                ax=ax,
+                annot_kws={"fontsize": 7},
+            )
+            rho = group["rho_confusion_gain"].iloc[0]
+            versus = f" vs {key[2]}" if key[0] == NO_SEPARATOR else ""
+            ax.set_title(
+                f"gain: {label(key[0], key[1])}{versus} − {baseline}\n"
+                f"Spearman ρ(baseline accuracy, gain) = {rho:+.2f}",
+                fontsize=9,
+            )
+        ax.tick_params(labelsize=7)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
 def save(fig: plt.Figure, png: str, pdf: str, dpi: int = 150) -> None:
     """Write a figure as PNG and PDF (each atomically) and close it."""
     plt, _ = _pyplot()

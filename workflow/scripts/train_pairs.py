@@ -1,0 +1,49 @@
+"""The genre-pair experiment of one (separator, model): every pair of genres as a binary task,
+on each seed's shared split restricted to the pair, in one process."""
+
+import time
+
+import pandas as pd
+
+from sepconv.io import write_text
+from sepconv.learning import backend, gpu
+from sepconv.signal.tensors import Tensor
+from sepconv.steps import run_step
+
+
+def main(snakemake, log):
+    start = time.perf_counter()
+    lease = gpu.for_job(snakemake.resources, log)  # before the backend starts
+    runtime = backend.configure(threads=snakemake.threads)
+    log.info("keras backend %s on %s, %d thread(s)", *runtime.values())
+    log.info("device: %s", lease.record())
+
+    from sepconv.learning.models import ModelSpec
+    from sepconv.learning.pairs import genre_pairs, train_pairs
+    from sepconv.learning.training import Trainer
+
+    spec = ModelSpec.from_config(dict(snakemake.params.model))
+    tensor = Tensor.load(snakemake.input.tensor)
+    splits = {
+        int(seed): pd.read_csv(path, sep="\t", dtype=str)
+        for seed, path in zip(snakemake.params.seeds, snakemake.input.splits, strict=True)
+    }
+    pairs = genre_pairs(tensor.genres)
+    log.info(
+        "model %s on %s: %d genre pairs x %d seeds = %d runs of %d epochs",
+        snakemake.wildcards.model,
+        snakemake.wildcards.separator,
+        len(pairs),
+        len(splits),
+        len(pairs) * len(splits),
+        spec.epochs,
+    )
+    trainer = Trainer(tensor.X.shape[1:], 2, spec)
+    runs = train_pairs(
+        trainer, tensor, splits, snakemake.wildcards.separator, snakemake.wildcards.model, log
+    )
+    write_text(snakemake.output.tsv, runs.to_csv(sep="\t", index=False, float_format="%.6g"))
+    log.info("%d runs in %.0f s", len(pairs) * len(splits), time.perf_counter() - start)
+
+
+run_step(snakemake, main)
