@@ -61,7 +61,8 @@ def test_mel_file_round_trip(tmp_path):
     read = MelFile.load(tmp_path / "a1.npz")
     assert (read.song, read.separator, read.channels) == ("a1", "hpss", written.channels)
     np.testing.assert_array_equal(read.mels, written.mels)
-    np.testing.assert_array_equal(read["drums"], np.full((2, 3), 12.0))
+    assert read.segments == 1 and read.mels.shape == (1, 4, 2, 3)
+    np.testing.assert_array_equal(read["drums"], np.full((1, 2, 3), 12.0))
     with pytest.raises(KeyError, match="a1 \\(hpss\\) have no channel 'vocals'"):
         read["vocals"]
 
@@ -76,9 +77,29 @@ def test_tensor_stacks_by_song_and_channel_and_round_trips(tmp_path):
     assert tensor.song.tolist() == ["s0", "s1", "s2", "s3"]
     tensor.save(tmp_path / "t.npz")
     read = Tensor.load(tmp_path / "t.npz")
-    for name in ("X", "y", "song", "genres", "channels"):
+    for name in ("X", "y", "song", "genres", "channels", "segment"):
         np.testing.assert_array_equal(getattr(read, name), getattr(tensor, name))
     assert read.channels.tolist() == ["other", "bass"]
+
+
+def test_a_tensor_holds_one_row_per_segment_of_each_song(tmp_path):
+    """Two songs of three segments: six rows, a song's segments together and in order, each
+    row recording its song and segment."""
+    mels = []
+    for i, song in enumerate(["s0", "s1"]):
+        segments = np.stack([mel_file(song, 100 * i + 10 * k).mels[0] for k in range(3)])
+        mels.append(
+            MelFile(song=song, separator="hpss", channels=mel_file(song, 0).channels, mels=segments)
+        )
+    assert mels[0].segments == 3 and mels[0]["bass"].shape == (3, 2, 3)
+    tensor = Tensor.stack(mels, ["bass"], {"s0": "x", "s1": "y"})
+    assert tensor.X.shape == (6, 2, 3, 1)
+    assert tensor.song.tolist() == ["s0"] * 3 + ["s1"] * 3
+    assert tensor.segment.tolist() == [0, 1, 2, 0, 1, 2] and tensor.y.tolist() == [0] * 3 + [1] * 3
+    assert tensor.X[4, 0, 0, 0] == 100 + 10 + 1  # song 1, segment 1, bass
+    assert tensor.songs.tolist() == ["s0", "s1"]
+    tensor.save(tmp_path / "t.npz")
+    np.testing.assert_array_equal(Tensor.load(tmp_path / "t.npz").segment, tensor.segment)
 
 
 @pytest.mark.parametrize(

@@ -304,3 +304,48 @@ def test_genre_pairs_tables():
     np.testing.assert_allclose(table["gain"], [0.2, 0.1, 0.0], atol=1e-12)
     np.testing.assert_allclose(table["accuracy_baseline"], [0.615, 0.815, 0.915])
     assert table["rho_confusion_gain"].iloc[0] == pytest.approx(-1.0)
+
+
+def test_segment_metrics_reach_table1_and_the_tests(small_metrics):
+    """Where songs had several segments the metrics table has per-segment columns; Table 1
+    and the significance tests then give both units, the tests with the songs' n_test."""
+    metrics = small_metrics.assign(
+        segment_accuracy=small_metrics["accuracy"] - 0.05,
+        segment_f1_macro=small_metrics["f1_macro"] - 0.05,
+    )
+    table = summarise(metrics, baseline="base")
+    assert {"segment_accuracy_mean", "segment_f1_macro_ci_high"} <= set(table.columns)
+    markdown = table1_markdown(table, "base")
+    assert (
+        "| Model | Separator | Accuracy | F1 | Accuracy per segment | F1 per segment | "
+        "Parameters | Trials |" in markdown
+    )
+    assert "| base† | hpss | 0.600 ± 0.100 [" in markdown and "| 0.550 ± 0.100 [" in markdown
+    tests = significance(metrics, baseline="base", settings=SETTINGS)
+    assert set(tests["metric"]) == {"accuracy", "f1_macro", "segment_accuracy", "segment_f1_macro"}
+    row = tests.query("selection == 'last_epoch' and metric == 'segment_accuracy'")
+    row = row.query("model == 'better'").iloc[0]
+    _, p, _ = corrected_resampled_ttest(np.array([0.1, 0.2, 0.0]), 40, 10)
+    assert row["p_corrected"] == pytest.approx(p)
+    # one segment per song: the columns and the table as before
+    assert "Accuracy per segment" not in table1_markdown(summarise(small_metrics, "base"), "base")
+
+
+def test_metrics_table_adds_segment_columns_only_where_records_have_them():
+    def record(seed, segments):
+        chosen = {"epoch": 1, "accuracy": 0.5, "f1_macro": 0.4, "test_loss": 1.0}
+        if segments:
+            chosen.update(segment_accuracy=0.45, segment_f1_macro=0.35)
+        return {
+            "separator": "hpss",
+            "model": "m",
+            "seed": seed,
+            "n_train": 8,
+            "n_test": 2,
+            "params": 10,
+            "selections": {"last_epoch": chosen},
+        }
+
+    assert "segment_accuracy" not in metrics_table([record(1, False)]).columns
+    table = metrics_table([record(1, True), record(2, True)])
+    assert table["segment_f1_macro"].tolist() == [0.35, 0.35]

@@ -17,6 +17,7 @@ from sepconv.learning.training import (  # noqa: E402
     channel_stats,
     class_weights,
     evaluation_loss,
+    song_probabilities,
     split_indices,
     train_run,
 )
@@ -126,3 +127,39 @@ def test_seed_blocks_are_fixed_by_their_seed_numbers():
     assert seed_blocks(3, 1) == [[1], [2], [3]]
     with pytest.raises(ValueError):
         seed_blocks(3, 0)
+
+
+def test_song_probabilities_average_a_songs_segments():
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.7, 0.3]])
+    songs, means = song_probabilities(proba, ["b", "a", "b", "a"])
+    assert songs.tolist() == ["b", "a"]  # in order of their first rows
+    np.testing.assert_allclose(means, [[0.65, 0.35], [0.45, 0.55]])
+    one, same = song_probabilities(proba[:2], ["x", "y"])
+    np.testing.assert_array_equal(same, proba[:2])
+
+
+def test_several_segments_per_song_stay_on_their_songs_side_and_are_measured_per_song():
+    """Three rows per song: every row of a song on its song's side of the split, the training
+    on every training row, and the metrics per song (from the mean probability) and per
+    segment; n_train and n_test count songs."""
+    X, y, songs, split = easy_task()
+    rng = np.random.default_rng(1)
+    X3 = np.concatenate([X + 0.3 * rng.normal(size=X.shape).astype(np.float32) for _ in range(3)])
+    order = np.argsort(np.tile(np.arange(len(y)), 3), kind="stable")  # a song's rows together
+    X3, y3, songs3 = X3[order], np.tile(y, 3)[order], np.tile(songs, 3)[order]
+    train_idx, test_idx = split_indices(songs3, split)
+    test_songs = set(split.loc[split["subset"] == "test", "song"])
+    assert {songs3[i] for i in test_idx} == test_songs and len(test_idx) == 3 * len(test_songs)
+    assert not {songs3[i] for i in train_idx} & test_songs
+    result = train_run(X3, y3, songs3, split, SPEC, seed=1, n_classes=2)
+    assert (result["n_train"], result["n_test"]) == (24, 8)
+    assert (result["n_train_segments"], result["n_test_segments"]) == (72, 24)
+    assert result["test_songs"] == sorted(test_songs)
+    last = result["selections"]["last_epoch"]
+    assert np.array(last["confusion"]).sum() == 8
+    assert np.array(last["segment_confusion"]).sum() == 24
+    assert last["accuracy"] >= 0.875 and last["segment_accuracy"] >= 0.8
+    # one row per song: no segment metrics, and the per-song metrics of before
+    single = train_run(X, y, songs, split, SPEC, seed=1, n_classes=2)
+    assert "segment_accuracy" not in single["selections"]["last_epoch"]
+    assert "n_test_segments" not in single

@@ -218,3 +218,56 @@ def test_the_pairs_target_on_a_tiny_sheet(tmp_path):
     log = (work / "logs/pairs/hpss/stems3-conv.log").read_text()
     assert "3 genre pairs x 2 seeds = 6 runs of 1 epochs" in log
     assert "pair 3/3 folk / metal: 4 songs, 2 seeds" in log
+
+
+def test_several_segments_per_song(tmp_path):
+    """`segment.per_song: 3` on the tiny corpus: three evenly spread segments per song, each a
+    tensor row recording its song; every row of a song on its song's side of the split; the
+    runs measured per song and per segment, both in metrics.tsv and Table 1."""
+    import json
+
+    from workflow_utils import TINY
+
+    from sepconv.signal.tensors import Tensor
+
+    config = {
+        **TINY,
+        "separators": ["hpss"],
+        "segment": {"per_song": 3},
+        "trials": 2,
+        "epochs": 1,
+        "models": {
+            "mix-conv": {"enabled": False},
+            "stems3-conv": {"enabled": False},
+            "novox-conv": SMALL,
+            "stems3-sepconv": SMALL,
+        },
+    }
+    work = tmp_path / "work"
+    run_snakemake(work, "results/table1.md", config=config)
+    n = 467_968
+    info = json.loads((work / "results/segments/house-01.json").read_text())
+    audio_s = sf.info(work / "results/corpus/house-01/mixture.wav").frames / 44_100
+    assert info["segments"] == 3 and info["start_samples"][0] == 0
+    assert info["start_samples"][2] == round(audio_s * 44_100) - n
+    assert sf.info(work / "results/segments/house-01.wav").frames == 3 * n
+    assert sf.info(work / "results/stems/hpss/house-01/drums.wav").frames == 3 * n
+    tensor = Tensor.load(work / "results/tensors/hpss/stems3.npz")
+    assert tensor.X.shape[0] == 18 and tensor.segment.tolist() == [0, 1, 2] * 6
+    for seed in (1, 2):
+        split = pd.read_csv(work / f"results/splits/seed{seed}.tsv", sep="\t")
+        record = json.loads((work / f"results/runs/hpss/novox-conv/seed{seed}.json").read_text())
+        test_songs = sorted(split.loc[split["subset"] == "test", "song"])
+        assert sorted(record["test_songs"]) == test_songs
+        n_test = len(test_songs)
+        assert (record["n_train"], record["n_test"]) == (6 - n_test, n_test)
+        assert record["n_train_segments"] == 3 * (6 - n_test)
+        assert record["n_test_segments"] == 3 * n_test
+        chosen = record["selections"]["last_epoch"]
+        assert np.sum(chosen["confusion"]) == n_test
+        assert np.sum(chosen["segment_confusion"]) == 3 * n_test
+    metrics = pd.read_csv(work / "results/metrics.tsv", sep="\t")
+    assert {"segment_accuracy", "segment_f1_macro"} <= set(metrics.columns)
+    assert (metrics["n_train"] + metrics["n_test"] == 6).all()  # songs, not segments
+    table1 = (work / "results/table1.md").read_text()
+    assert "| Accuracy | F1 | Accuracy per segment | F1 per segment |" in table1

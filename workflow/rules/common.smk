@@ -174,11 +174,15 @@ def song_may_be_short(song):
 
 
 def get_segment_settings(wildcards):
-    """What cutting one song's segment depends on: the rate; the search grid only for a song
-    without a `start`; `pad` only for a song that may be shorter than its segment. So a
-    changed setting re-runs only the songs it concerns."""
+    """What cutting one song's segments depends on: the rate; the number of segments where it
+    is more than one; the search grid only for a song without a `start` cut into one
+    segment; `pad` only for a song that may be shorter than its segment. So a changed setting
+    re-runs only the songs it concerns."""
     settings = {"sample_rate": SEGMENT_RATE}
-    if pd.isna(SONGS.loc[wildcards.song, "start"]):
+    per_song = config["segment"]["per_song"]
+    if per_song > 1:  # absent at 1: the paper's protocol keeps the segments' parameters
+        settings["per_song"] = per_song
+    if per_song == 1 and pd.isna(SONGS.loc[wildcards.song, "start"]):
         settings["search_step"] = config["segment"]["search_step"]
     if song_may_be_short(wildcards.song):
         settings["pad"] = config["segment"]["pad"]

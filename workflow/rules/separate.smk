@@ -33,6 +33,7 @@ rule separate_hpss:
         MAIN_ENV
     params:
         hpss=config["hpss"],
+        n_samples=MEL_PARAMS.segment_samples(SEGMENT_RATE),
     script:
         "../scripts/separate_hpss.py"
 

@@ -1,4 +1,5 @@
-"""HPSS separation (librosa DSP) of one segment into bass, drums, other and vocals."""
+"""HPSS separation (librosa DSP) of a song's segments into bass, drums, other and vocals: each
+segment on its own, the stems stored back to back like the segments."""
 
 import numpy as np
 
@@ -6,13 +7,18 @@ from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
 from sepconv.separators import check_stems
 from sepconv.separators.hpss import HpssParams, separate_hpss
+from sepconv.signal.segments import pieces
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
     params = HpssParams.from_config(snakemake.params.hpss)
     segment, sr = read_audio(snakemake.input.segment)
-    stems = separate_hpss(segment, sr, params)
+    parts = [
+        separate_hpss(piece, sr, params)
+        for piece in pieces(segment, int(snakemake.params.n_samples), snakemake.input.segment)
+    ]
+    stems = {stem: np.concatenate([part[stem] for part in parts]) for stem in STEMS}
     deviation = check_stems(stems, segment, tolerance=1e-4)
     total = float(np.sum(np.square(segment, dtype=np.float64)))
     shares = {

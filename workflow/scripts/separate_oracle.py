@@ -1,22 +1,31 @@
-"""Oracle separation: the ground-truth stems, cut at the segment's start."""
+"""Oracle separation: the reference stems, cut at each segment's start."""
 
 import json
+
+import numpy as np
 
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
 from sepconv.separators.oracle import reference_stems
+from sepconv.signal.segments import pieces
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
     info = json.loads(open(snakemake.input.info).read())
     segment, sr = read_audio(snakemake.input.segment)
-    stems, deviation = reference_stems(
-        list(snakemake.input.stems), segment, sr, info["start_sample"], snakemake.wildcards.song
-    )
-    log.info("stems cut at %.3f s; they sum to the segment within %.2g", info["start_s"], deviation)
+    starts = info.get("start_samples", [info["start_sample"]])
+    parts = []
+    for start, piece in zip(
+        starts, pieces(segment, info["n_samples"], snakemake.input.segment), strict=True
+    ):
+        stems, deviation = reference_stems(
+            list(snakemake.input.stems), piece, sr, start, snakemake.wildcards.song
+        )
+        log.info("stems cut at %.3f s; they sum to the segment within %.2g", start / sr, deviation)
+        parts.append(stems)
     for stem, path in zip(STEMS, snakemake.output.stems, strict=True):
-        write_audio(path, stems[stem], sr)
+        write_audio(path, np.concatenate([part[stem] for part in parts]), sr)
 
 
 run_step(snakemake, main)

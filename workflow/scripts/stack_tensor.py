@@ -22,10 +22,11 @@ def main(snakemake, log):
     tensor = Tensor.stack(mels, list(snakemake.params.channels), genre_of)
     counts = dict(zip(*np.unique(tensor.y, return_counts=True), strict=True))
     log.info(
-        "X %s %s, channels %s; %d songs in %d genres: %s",
+        "X %s %s, channels %s; %d songs (%d rows) in %d genres: rows %s",
         tensor.X.shape,
         tensor.X.dtype,
         list(tensor.channels),
+        len(tensor.songs),
         len(tensor.song),
         len(tensor.genres),
         {str(tensor.genres[k]): int(n) for k, n in counts.items()},

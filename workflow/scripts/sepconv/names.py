@@ -17,5 +17,8 @@ SELECTIONS = {
     "min_test_loss": "epoch of minimum test loss (the paper's rule; chosen on the test set)",
     "last_epoch": "last epoch (chosen without looking at the test set)",
 }
-#: Metrics of a run at each selection, with the labels the tables and figures use.
+#: Metrics of a run at each selection, with the labels the tables and figures use: per song
+#: (from the mean class probability over a song's segments, where it has several).
 METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}
+#: The same of single segments, where songs have several (config ``segment.per_song``).
+SEGMENT_METRICS = {"segment_accuracy": "Accuracy per segment", "segment_f1_macro": "F1 per segment"}

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from ..learning import runs
-from ..names import METRICS, NO_SEPARATOR, SELECTIONS
+from ..names import METRICS, NO_SEPARATOR, SEGMENT_METRICS, SELECTIONS
 
 #: the paper's selection rule first
 SELECTION_ORDER = list(SELECTIONS)
@@ -36,7 +36,8 @@ def metrics_table(records: Iterable[dict]) -> pd.DataFrame:
     """The metrics table: one row per run and selection rule, sorted by selection (the
     paper's first), model, separator and seed."""
     rows = [row for record in records for row in runs.metric_rows(record)]
-    metrics = pd.DataFrame(rows, columns=runs.METRIC_COLUMNS)
+    segments = [c for c in runs.SEGMENT_COLUMNS if any(c in row for row in rows)]
+    metrics = pd.DataFrame(rows, columns=runs.METRIC_COLUMNS + segments)
     rank = {name: i for i, name in enumerate(SELECTION_ORDER)}
     metrics = metrics.sort_values(
         ["selection", "model", "separator", "seed"],
@@ -87,6 +88,15 @@ def genre_table(records: Iterable[dict]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def metrics_of(table: pd.DataFrame) -> dict[str, str]:
+    """The metrics a table holds, with their labels: :data:`METRICS` (per song), then the
+    :data:`SEGMENT_METRICS` where songs had several segments."""
+    return {
+        **METRICS,
+        **{name: text for name, text in SEGMENT_METRICS.items() if name in table.columns},
+    }
+
+
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
     """Mean, sample standard deviation and the t-based ``level`` interval of the mean."""
     values = np.asarray(values, dtype=np.float64)
@@ -113,7 +123,7 @@ def summarise(metrics: pd.DataFrame, baseline: str) -> pd.DataFrame:
             "trials": len(group),
             "params": int(group["params"].iloc[0]),
         }
-        for metric in METRICS:
+        for metric in metrics_of(metrics):
             mean, sd, low, high = mean_ci(group[metric].to_numpy())
             row.update(
                 {
@@ -313,7 +323,7 @@ def significance(metrics: pd.DataFrame, baseline: str, settings: dict) -> pd.Dat
             model_runs, base_runs = paired(sel, separator, model, baseline, base_separator)
             if len(base_runs) < 2:
                 continue
-            for metric in METRICS:
+            for metric in metrics_of(metrics):
                 rows.append(
                     {
                         "selection": selection,
@@ -348,16 +358,26 @@ def table1_markdown(table: pd.DataFrame, baseline: str) -> str:
         "Mean ± standard deviation over the trials, [95% interval of the mean]. "
         f"† marks the baseline of the significance tests ({baseline})."
     )
+    metrics = {
+        name: text
+        for name, text in {**METRICS, **SEGMENT_METRICS}.items()
+        if f"{name}_mean" in table.columns
+    }
+    if len(metrics) > len(METRICS):
+        lines.append(
+            "Accuracy and F1 per song (the mean class probability over a song's segments), "
+            "then of single segments."
+        )
     for selection, block in table.groupby("selection", sort=False):
         lines += ["", f"## {selection}: {SELECTIONS.get(selection, selection)}", ""]
         lines += [
-            "| Model | Separator | Accuracy | F1 | Parameters | Trials |",
-            "| --- | --- | --- | --- | ---: | ---: |",
+            f"| Model | Separator | {' | '.join(metrics.values())} | Parameters | Trials |",
+            "| --- | --- | " + "--- | " * len(metrics) + "---: | ---: |",
         ]
         for _, row in block.iterrows():
             name = f"{row['model']}†" if row["baseline"] else row["model"]
             cells = [name, row["separator"]]
-            for metric in METRICS:
+            for metric in metrics:
                 cells.append(
                     f"{row[f'{metric}_mean']:.3f} ± {row[f'{metric}_sd']:.3f} "
                     f"[{row[f'{metric}_ci_low']:.3f}, {row[f'{metric}_ci_high']:.3f}]"

@@ -29,6 +29,9 @@ METRIC_COLUMNS = [
     "n_test",
     "params",
 ]
+#: Columns the metrics table adds where songs have several segments: the metrics of single
+#: segments (the others are per song, from the mean probability over a song's segments).
+SEGMENT_COLUMNS = ["segment_accuracy", "segment_f1_macro"]
 #: Where each run's record lives: one file per (separator, model, seed).
 RECORD = "results/runs/{separator}/{model}/seed{seed}.json"
 REQUIRED = ("separator", "model", "seed", "genres", "selections", "n_train", "n_test", "params")
@@ -87,9 +90,12 @@ def load(path: str | Path) -> dict:
 
 
 def metric_rows(record: dict) -> list[dict]:
-    """The record's rows of the metrics table (:data:`METRIC_COLUMNS`), one per selection."""
-    return [
-        {
+    """The record's rows of the metrics table (:data:`METRIC_COLUMNS`, and
+    :data:`SEGMENT_COLUMNS` where its songs had several segments), one per selection.
+    ``n_train`` and ``n_test`` count songs."""
+    rows = []
+    for selection, chosen in record["selections"].items():
+        row = {
             "separator": record["separator"],
             "model": record["model"],
             "seed": int(record["seed"]),
@@ -102,5 +108,8 @@ def metric_rows(record: dict) -> list[dict]:
             "n_test": int(record["n_test"]),
             "params": int(record["params"]),
         }
-        for selection, chosen in record["selections"].items()
-    ]
+        row.update(
+            {column: float(chosen[column]) for column in SEGMENT_COLUMNS if column in chosen}
+        )
+        rows.append(row)
+    return rows

@@ -23,7 +23,8 @@ from .models import ModelSpec, build_model, compile_model, forward_flops
 
 
 def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the training and test songs of ``split`` in a tensor's ``songs``."""
+    """Row indices of the training and test songs of ``split`` in a tensor's ``songs`` (the
+    song of each row: every segment of a song goes to its song's side)."""
     songs = [str(s) for s in songs]
     subset = dict(zip(split["song"].astype(str), split["subset"], strict=True))
     unknown = sorted(set(songs) - set(subset))
@@ -91,6 +92,18 @@ def selection_metrics(y_true, y_pred, n_classes: int) -> dict:
         ),
         "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
     }
+
+
+def song_probabilities(proba: np.ndarray, songs) -> tuple[np.ndarray, np.ndarray]:
+    """Per song, the mean of its rows' class probabilities: ``(songs in order of first row,
+    (S, G) probabilities)``. One row per song leaves the probabilities as they are."""
+    songs = np.asarray([str(s) for s in songs])
+    unique, first, inverse = np.unique(songs, return_index=True, return_inverse=True)
+    sums = np.zeros((len(unique), proba.shape[1]), dtype=np.float64)
+    np.add.at(sums, inverse, proba)
+    means = sums / np.bincount(inverse)[:, None]
+    order = np.argsort(first)
+    return unique[order], means[order]
 
 
 def evaluation_loss(proba: np.ndarray, y_true: np.ndarray, penalty: float) -> float:
@@ -174,6 +187,10 @@ class Trainer:
         mean, std = channel_stats(X_train, (sums[train_idx], squares[train_idx]))
         X_train, X_test = standardise(X_train, mean, std), standardise(X_test, mean, std)
         y_train, y_test = y[train_idx], y[test_idx]
+        test_songs = np.asarray([str(songs[i]) for i in test_idx])
+        song_ids, first_rows = np.unique(test_songs, return_index=True)
+        song_y = y_test[np.sort(first_rows)]  # every segment of a song has its label
+        per_segment = len(song_ids) < len(test_songs)
         weights = class_weights(y_train)
         sample_weight = np.array([weights[int(c)] for c in y_train], dtype=np.float32)
         prepared = time.perf_counter()
@@ -208,7 +225,7 @@ class Trainer:
             proba = self._predict(X_test)
             penalty = sum(float(keras.ops.convert_to_numpy(x)) for x in model.losses)
             predicted = proba.argmax(axis=1)
-            predictions.append(predicted)
+            predictions.append((predicted, song_probabilities(proba, test_songs)[1].argmax(axis=1)))
             hist["epoch"].append(epoch)
             hist["loss"].append(float(logs["loss"]))
             hist["accuracy"].append(float(logs["accuracy"]))
@@ -236,16 +253,26 @@ class Trainer:
         }
         selections = {}
         for name, index in chosen.items():
+            by_segment, by_song = predictions[index]
             selections[name] = {
                 "rule": SELECTIONS[name],
                 "epoch": index + 1,
                 "test_loss": hist["test_loss"][index],
-                **selection_metrics(y_test, predictions[index], self.n_classes),
+                **selection_metrics(song_y, by_song, self.n_classes),
             }
+            if per_segment:  # several segments per song: the metrics of single segments too
+                segment = selection_metrics(y_test, by_segment, self.n_classes)
+                selections[name].update({f"segment_{k}": v for k, v in segment.items()})
+        train_songs = {str(songs[i]) for i in train_idx}
         return {
-            "n_train": int(len(train_idx)),
-            "n_test": int(len(test_idx)),
-            "test_songs": [str(songs[i]) for i in test_idx],
+            "n_train": len(train_songs),
+            "n_test": len(song_ids),
+            **(
+                {"n_train_segments": int(len(train_idx)), "n_test_segments": int(len(test_idx))}
+                if per_segment
+                else {}
+            ),
+            "test_songs": [str(s) for s in dict.fromkeys(test_songs)],
             "channel_mean": mean.tolist(),
             "channel_std": std.tolist(),
             "class_weights": {str(k): v for k, v in weights.items()},

@@ -129,10 +129,12 @@ def channel_audio(stems: dict[str, np.ndarray], channel: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class MelFile:
-    """The log-mel spectrograms of one song under one separator (``none``: the mixture's).
+    """The log-mel spectrograms of one song's segments under one separator (``none``: the
+    mixture's).
 
     Stored as ``results/mels/{separator}/{song}.npz`` with ``mels`` float32
-    ``(C, n_mels, n_frames)``, ``channels`` ``(C,)``, ``song`` and ``separator``.
+    ``(K, C, n_mels, n_frames)`` (K segments, C channels; a ``(C, n_mels, n_frames)`` array is
+    taken as one segment), ``channels`` ``(C,)``, ``song`` and ``separator``.
     """
 
     song: str
@@ -140,10 +142,18 @@ class MelFile:
     channels: tuple[str, ...]
     mels: np.ndarray
 
+    def __post_init__(self):
+        if self.mels.ndim == 3:
+            object.__setattr__(self, "mels", self.mels[np.newaxis])
+
+    @property
+    def segments(self) -> int:
+        return int(self.mels.shape[0])
+
     def __getitem__(self, channel: str) -> np.ndarray:
-        """The ``(n_mels, n_frames)`` spectrogram of ``channel``."""
+        """The ``(K, n_mels, n_frames)`` spectrograms of ``channel``, one per segment."""
         try:
-            return self.mels[self.channels.index(channel)]
+            return self.mels[:, self.channels.index(channel)]
         except ValueError:
             raise KeyError(
                 f"the spectrograms of {self.song} ({self.separator}) have no channel "

@@ -2,7 +2,9 @@
 
 A segment is ``segment_samples(...)`` samples long (233,984 at 22,050 Hz, 10.61 s, for the
 paper's 458 frames at hop 512), the length that gives exactly ``n_frames`` centred mel frames
-at the analysis rate.
+at the analysis rate. A song gives ``segment.per_song`` segments (:func:`segment_starts`),
+stored back to back in one file, ``results/segments/{song}.wav``; :func:`pieces` splits such a
+file (or a separator's stem of it) into its segments again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,29 @@ def auto_start(audio: np.ndarray, sr: int, n_samples: int, step_s: float = 0.5) 
     starts = np.arange(0, len(power) - n_samples + 1, step)
     energy = cumulative[starts + n_samples] - cumulative[starts]
     return int(starts[int(np.argmax(energy))])
+
+
+def segment_starts(first: int, n_audio: int, n_samples: int, per_song: int) -> list[int]:
+    """Start samples of a song's ``per_song`` segments of ``n_samples``: ``[first]`` for one;
+    for more, evenly spread from ``first`` to the last start that fits in ``n_audio`` samples
+    (rounded to samples; they overlap where the song is shorter than ``per_song`` segments,
+    and all start at ``first`` where not even one fits after it)."""
+    if per_song < 1:
+        raise ValueError(f"per_song must be at least 1, got {per_song}")
+    if per_song == 1:
+        return [int(first)]
+    last = max(int(first), n_audio - n_samples)
+    return [int(round(x)) for x in np.linspace(first, last, per_song)]
+
+
+def pieces(audio: np.ndarray, n_samples: int, what: str = "audio") -> list[np.ndarray]:
+    """The segments of ``audio`` stored back to back, ``n_samples`` each."""
+    count, rest = divmod(len(audio), n_samples)
+    if count < 1 or rest:
+        raise InputError(
+            f"{what}: {len(audio)} samples are not a whole number of segments of {n_samples}"
+        )
+    return [audio[i * n_samples : (i + 1) * n_samples] for i in range(count)]
 
 
 def too_short(path: str, need: float, have: float, unit: str = " s") -> str:
