@@ -139,8 +139,10 @@ def test_results_tables_and_figures(runs_dir):
     sig = pd.read_csv(results / "significance.tsv", sep="\t")
     assert len(sig) == 2 * 2 * 3  # selections x metrics x models other than the baseline
     assert {"p_corrected", "p_corrected_holm", "p_wilcoxon", "p_welch_independent"} <= set(sig)
+    assert {"p_worse", "p_equivalent", "p_better", "detectable_diff"} <= set(sig)
     figures = sorted(p.name for p in (results / "figures").iterdir())
-    assert len(figures) == 4 * 2 * 2
+    # 5 figures x 2 selections x (png, pdf), and the separation quality beside the gains
+    assert len(figures) == 5 * 2 * 2 + 2 and "separation_quality.png" in figures
     assert all((results / "figures" / name).stat().st_size > 1000 for name in figures)
 
 
@@ -148,13 +150,22 @@ def test_report(runs_dir):
     run_snakemake(runs_dir, "--report", "results/report.html", config=CONFIG)
     html = (runs_dir / "results/report.html").read_text()
     assert len(html) > 100_000
-    for text in ("table1.tsv", "significance.tsv", "f1_min_test_loss.png", "Nadeau-Bengio"):
+    for text in (
+        "table1.tsv",
+        "significance.tsv",
+        "f1_min_test_loss.png",
+        "Nadeau-Bengio",
+        "genre_differences.tsv",
+        "separation_quality.png",
+        "summary.tsv",
+        "region of practical equivalence",
+    ):
         assert text in html
 
 
 def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
-    assert planned_jobs(proc) == {"plot_figures": 2, "all": 1}
+    assert planned_jobs(proc) == {"plot_figures": 2, "plot_quality": 1, "all": 1}
 
 
 def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):

@@ -43,7 +43,14 @@ STAGES = {
     "separation": ("separate_oracle", "separate_hpss", "separate_spleeter", "spleeter_model"),
     "spectrograms and tensors": ("compute_mel", "stack_tensor"),
     "training": ("split_songs", "train_model"),
-    "aggregation": ("collect_metrics", "make_table1", "test_significance", "plot_figures"),
+    "aggregation": (
+        "collect_metrics",
+        "make_table1",
+        "test_significance",
+        "plot_figures",
+        "measure_separation",
+        "plot_quality",
+    ),
 }
 
 
