@@ -164,3 +164,45 @@ def test_quality_beside_gain(metrics):
     )
     np.testing.assert_allclose(np.asarray(points.get_ydata(), float), gains["mean_diff"])
     plots._pyplot()[0].close(fig)
+
+
+def test_pair_matrices_draw_accuracy_and_gain_panels():
+    from sepconv.learning.pairs import gains, summarise
+
+    rows = [
+        {
+            "separator": "hpss",
+            "model": model,
+            "genre_a": a,
+            "genre_b": b,
+            "seed": seed,
+            "selection": "last_epoch",
+            "epoch": 1,
+            "accuracy": accuracy + (0.1 if model == "stems" else 0.0),
+            "f1_macro": accuracy,
+            "n_train": 8,
+            "n_test": 2,
+        }
+        for model in ("base", "stems")
+        for (a, b), accuracy in {("a", "b"): 0.6, ("a", "c"): 0.8, ("b", "c"): 0.9}.items()
+        for seed in (1, 2)
+    ]
+    runs = pd.DataFrame(rows)
+    fig = plots.pair_matrices(summarise(runs), gains(runs, "base"), "base", "last_epoch", "p")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title().split("\n")[0] for ax in axes] == [
+        "accuracy: base (hpss)",
+        "accuracy: stems (hpss)",
+        "gain: stems (hpss) − base",
+    ]
+    # symmetric matrices: each pair twice, the diagonal empty
+    assert sorted(t.get_text() for t in axes[0].texts) == [
+        "0.60",
+        "0.60",
+        "0.80",
+        "0.80",
+        "0.90",
+        "0.90",
+    ]
+    assert {t.get_text() for t in axes[2].texts} == {"+0.10"}
+    plots._pyplot()[0].close(fig)

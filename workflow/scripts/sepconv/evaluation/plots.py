@@ -169,6 +169,26 @@ def confusion_matrices(confusion: dict, selection: str, title: str) -> plt.Figur
     return fig
 
 
+def _difference_heatmap(matrix: pd.DataFrame, ax, fontsize: int, **kwargs) -> None:
+    """A heatmap of differences: red above 0, blue below, symmetric about 0 (at least ±0.05),
+    each cell annotated with its sign."""
+    _, sns = _pyplot()
+    values = np.abs(matrix.to_numpy(dtype=np.float64))
+    limit = max(0.05, float(np.nanmax(values)) if np.isfinite(values).any() else 0.05)
+    sns.heatmap(
+        matrix,
+        vmin=-limit,
+        vmax=limit,
+        center=0,
+        cmap="RdBu_r",
+        annot=True,
+        fmt="+.2f",
+        ax=ax,
+        annot_kws={"fontsize": fontsize},
+        **kwargs,
+    )
+
+
 def genre_differences(differences: pd.DataFrame, selection: str, title: str) -> plt.Figure:
     """Mean per-genre F1 difference (model - baseline) of each comparison: one heatmap row per
     comparison, one column per genre, red where the model gains."""
@@ -183,22 +203,10 @@ def genre_differences(differences: pd.DataFrame, selection: str, title: str) -> 
     matrix = sel.pivot_table(
         index="comparison", columns="genre", values="mean_diff", sort=False, dropna=False
     )
-    limit = max(0.05, float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 0.05)
     fig, ax = plt.subplots(
         figsize=(1.1 * max(3, matrix.shape[1]) + 3, 0.55 * max(2, matrix.shape[0]) + 1.6)
     )
-    sns.heatmap(
-        matrix,
-        vmin=-limit,
-        vmax=limit,
-        center=0,
-        cmap="RdBu_r",
-        annot=True,
-        fmt="+.2f",
-        cbar_kws={"label": "F1 difference"},
-        ax=ax,
-        annot_kws={"fontsize": 8},
-    )
+    _difference_heatmap(matrix, ax, 8, cbar_kws={"label": "F1 difference"})
     ax.set_xlabel("genre")
     ax.set_ylabel("")
     ax.set_title(title, fontsize=11)
@@ -315,20 +323,7 @@ def pair_matrices(
             )
             ax.set_title(f"accuracy: {label(key[0], key[1])}", fontsize=9)
         else:
-            limit = max(0.05, float(np.nanmax(np.abs(matrix.to_numpy()))))
-            sns.heatmap(
-                matrix,
-                vmin=-limit,
-                vmax=limit,
-                center=0,
-                cmap="RdBu_r",
-                annot=True,
-                fmt="+.2f",
-                cbar=False,
-                square=True,
-                ax=ax,
-                annot_kws={"fontsize": 7},
-            )
+            _difference_heatmap(matrix, ax, 7, cbar=False, square=True)
             rho = group["rho_confusion_gain"].iloc[0]
             versus = f" vs {key[2]}" if key[0] == NO_SEPARATOR else ""
             ax.set_title(
