@@ -167,27 +167,12 @@ def test_quality_beside_gain(metrics):
 
 
 def test_pair_matrices_draw_accuracy_and_gain_panels():
+    from pair_runs import pair_runs
+
     from sepconv.learning.pairs import gains, summarise
 
-    rows = [
-        {
-            "separator": "hpss",
-            "model": model,
-            "genre_a": a,
-            "genre_b": b,
-            "seed": seed,
-            "selection": "last_epoch",
-            "epoch": 1,
-            "accuracy": accuracy + (0.1 if model == "stems" else 0.0),
-            "f1_macro": accuracy,
-            "n_train": 8,
-            "n_test": 2,
-        }
-        for model in ("base", "stems")
-        for (a, b), accuracy in {("a", "b"): 0.6, ("a", "c"): 0.8, ("b", "c"): 0.9}.items()
-        for seed in (1, 2)
-    ]
-    runs = pd.DataFrame(rows)
+    pairs = [("a", "b"), ("a", "c"), ("b", "c")]
+    runs = pair_runs(dict(zip(pairs, (0.6, 0.8, 0.9), strict=True)), dict.fromkeys(pairs, 0.1))
     fig = plots.pair_matrices(summarise(runs), gains(runs, "base"), "base", "last_epoch", "p")
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title().split("\n")[0] for ax in axes] == [

@@ -269,32 +269,15 @@ def test_per_genre_f1_and_differences():
 
 
 def test_genre_pairs_tables():
+    from pair_runs import pair_runs
+
     from sepconv.learning.pairs import gains, genre_pairs, summarise
 
     assert genre_pairs(["c", "a", "b"]) == [("a", "b"), ("a", "c"), ("b", "c")]
-    rows = []
     # the baseline confuses (a, b) most; the model gains most there
     base = {("a", "b"): 0.6, ("a", "c"): 0.8, ("b", "c"): 0.9}
     gain = {("a", "b"): 0.2, ("a", "c"): 0.1, ("b", "c"): 0.0}
-    for (a, b), accuracy in base.items():
-        for seed in (1, 2):
-            for model, value in (("base", accuracy), ("stems", accuracy + gain[a, b])):
-                rows.append(
-                    {
-                        "separator": "hpss",
-                        "model": model,
-                        "genre_a": a,
-                        "genre_b": b,
-                        "seed": seed,
-                        "selection": "last_epoch",
-                        "epoch": 1,
-                        "accuracy": value + 0.01 * seed,
-                        "f1_macro": value,
-                        "n_train": 8,
-                        "n_test": 2,
-                    }
-                )
-    runs = pd.DataFrame(rows)
+    runs = pair_runs(base, gain, jitter=0.01)
     summary = summarise(runs)
     assert len(summary) == 2 * 3 and (summary["trials"] == 2).all()
     row = summary.query("model == 'base' and genre_a == 'a' and genre_b == 'b'").iloc[0]
