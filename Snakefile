@@ -12,9 +12,10 @@ any working directory and as a Snakemake module.
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
-from sepconv.config import config_error
+from sepconv.config import validate_config
+from sepconv.errors import ConfigError
 
 min_version("9.0")
 
@@ -27,17 +28,16 @@ configfile: WORKFLOW_ROOT / "config" / "config.yaml"
 report: "workflow/report/workflow.rst"
 
 
-CONFIG_SCHEMA = WORKFLOW_ROOT / "workflow" / "schemas" / "config.schema.yaml"
 try:
-    validate(config, CONFIG_SCHEMA)
-except WorkflowError:
-    # Snakemake's message prints the whole schema and config; name the key instead
-    raise WorkflowError(
-        config_error(config, CONFIG_SCHEMA) or "invalid config"
-    ) from None
+    validate_config(
+        config, WORKFLOW_ROOT / "workflow" / "schemas" / "config.schema.yaml"
+    )
+except ConfigError as err:
+    raise WorkflowError(str(err)) from None
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/inputs.smk"
 include: "workflow/rules/dataset.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/features.smk"
@@ -58,7 +58,7 @@ rule tensors:
 
 rule runs:
     input:
-        get_run_paths(),
+        get_training_records(),
 
 
 # The paper's introductory experiment: every pair of genres as a binary task (config `pairs`).

@@ -14,3 +14,18 @@ def rng():
 @pytest.fixture(scope="session")
 def repo():
     return REPO
+
+
+#: The slowest modules first: the suite runs on two workers, each module on one of them
+#: (pytest-xdist's loadfile), so a slow module started last would leave one worker idle.
+SLOW_FIRST = (
+    "test_workflow_slurm.py",
+    "test_workflow_train.py",
+    "test_workflow_spleeter.py",
+    "test_workflow_collections.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: position for position, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable

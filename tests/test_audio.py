@@ -140,14 +140,14 @@ def test_without_ffmpeg_an_unknown_format_says_what_to_install(tmp_path, monkeyp
 
 
 def test_segment_starts_spread_evenly_and_pieces_split_them_again():
-    from sepconv.signal.segments import pieces, segment_starts
+    from sepconv.signal.segments import segment_starts, split_segments
 
     assert segment_starts(500, 10_000, 1_000, 1) == [500]  # the paper's one segment
     assert segment_starts(0, 10_000, 1_000, 3) == [0, 4500, 9000]
     assert segment_starts(1_000, 2_500, 1_000, 3) == [1000, 1250, 1500]  # overlapping
     assert segment_starts(2_000, 2_500, 1_000, 2) == [2000, 2000]  # none fits after the start
     audio = np.arange(12).reshape(6, 2)
-    parts = pieces(audio, 2)
+    parts = split_segments(audio, 2)
     assert len(parts) == 3 and parts[2].tolist() == [[8, 9], [10, 11]]
     with pytest.raises(InputError, match="not a whole number of segments of 4"):
-        pieces(audio, 4, "x.wav")
+        split_segments(audio, 4, "x.wav")

@@ -1,9 +1,11 @@
 """Every bad input the workflow refuses, built here, with the exact message it must give.
 
 Two kinds. Config and sample-sheet problems stop the workflow when it loads, before any job
-runs, with one message naming the key, file or line. Audio problems are found by the per-song
-step that reads the file; the message names the file and, under ``--keep-going``, the other
-songs complete.
+runs, with one message naming the key, file or line: each case is checked in-process against
+the library calls the workflow makes when it loads (``sepconv.config.validate_config``, then
+``sepconv.plan.load_songs``), and two of them through Snakemake itself, for the wiring. Audio
+problems are found by the per-song step that reads the file; the message names the file and,
+under ``--keep-going``, the other songs complete.
 """
 
 import re
@@ -11,9 +13,12 @@ import re
 import numpy as np
 import pytest
 import soundfile as sf
+import yaml
 from workflow_utils import UNDECODABLE, run_snakemake
 
-pytestmark = pytest.mark.workflow
+from sepconv.config import CONFIG, merge, validate_config
+from sepconv.errors import InputError
+from sepconv.plan import load_songs
 
 SR = 22_050
 SCHEMA_KEYS = (
@@ -161,13 +166,42 @@ LOAD_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(LOAD_CASES))
-def test_bad_config_or_sheet_is_refused_before_any_job(case, data, tmp_path):
-    make_config, message = LOAD_CASES[case]
-    sheet_dir = tmp_path / "sheet"
-    sheet_dir.mkdir()
+@pytest.fixture
+def sheet_dir(data, tmp_path):
+    """A folder with the four good songs, for a sample sheet to be written into."""
+    folder = tmp_path / "sheet"
+    folder.mkdir()
     for song in ("a1", "a2", "b1", "b2"):
-        (sheet_dir / f"{song}.wav").symlink_to(data / f"{song}.wav")
+        (folder / f"{song}.wav").symlink_to(data / f"{song}.wav")
+    return folder
+
+
+def load_error(overlay: dict) -> str | None:
+    """The one message the workflow stops with when it loads ``overlay``, or None."""
+    config = merge(yaml.safe_load(CONFIG.read_text()), overlay)
+    try:
+        validate_config(config)
+        load_songs(config, "results/corpus/{song}/{name}.wav")
+    except InputError as err:
+        return str(err)
+    return None
+
+
+@pytest.mark.parametrize("case", list(LOAD_CASES))
+def test_bad_config_or_sheet_is_refused_when_the_workflow_loads(case, sheet_dir):
+    make_config, message = LOAD_CASES[case]
+    expected = message.format(sheet=sheet_dir / "songs.tsv", data=sheet_dir)
+    assert load_error(make_config(sheet_dir)) == expected
+
+
+def test_a_good_sheet_loads(sheet_dir):
+    assert load_error(sheet_config(write_sheet(sheet_dir, GOOD))) is None
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", ["unknown config key", "duplicate song id"])
+def test_snakemake_stops_with_the_one_message_before_any_job(case, sheet_dir, tmp_path):
+    make_config, message = LOAD_CASES[case]
     earlier = tmp_path / "work/results/table1.md"  # a result of an earlier run
     earlier.parent.mkdir(parents=True)
     earlier.write_text("earlier result\n")
@@ -222,6 +256,7 @@ def audio_run(data, tmp_path_factory):
     return workdir, proc
 
 
+@pytest.mark.workflow
 @pytest.mark.parametrize("song,path,message", AUDIO_CASES, ids=[c[0] for c in AUDIO_CASES])
 def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, message):
     workdir, proc = audio_run
@@ -234,6 +269,7 @@ def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, m
     assert message.format(data=data) in log
 
 
+@pytest.mark.workflow
 def test_good_songs_complete_beside_bad_audio(audio_run):
     workdir, _ = audio_run
     for song, _, _ in GOOD:

@@ -69,8 +69,8 @@ def test_separation_checks(rng):
     )
     # stems that split the band-limited mixture pass
     stems = {s: (band_limited * w).astype(np.float32) for s, w in zip(STEMS, shares, strict=True)}
-    figures = check_separation(stems, mixture, sr, cutoff=11_025)
-    assert figures["residual_db"] < -60
+    levels = check_separation(stems, mixture, sr, cutoff=11_025)
+    assert levels["residual_db"] < -60
     # copies of the mixture do not
     with pytest.raises(SeparationError, match="every spleeter stem is a copy of the mixture"):
         check_separation({s: mixture for s in STEMS}, mixture, sr, cutoff=11_025)

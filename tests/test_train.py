@@ -11,7 +11,6 @@ backend.configure(threads=2)
 
 from sepconv.errors import TrainingError  # noqa: E402
 from sepconv.learning.models import ModelSpec, build_model, compile_model  # noqa: E402
-from sepconv.learning.runs import seed_blocks  # noqa: E402
 from sepconv.learning.training import (  # noqa: E402
     Trainer,
     channel_stats,
@@ -118,15 +117,6 @@ def test_the_test_loss_is_the_loss_keras_evaluates():
     assert penalty > 0
     proba = model.predict(X, batch_size=8, verbose=0)
     assert evaluation_loss(proba, y, penalty) == pytest.approx(evaluated, rel=1e-5)
-
-
-def test_seed_blocks_are_fixed_by_their_seed_numbers():
-    assert seed_blocks(5, 2) == [[1, 2], [3, 4], [5]]
-    assert seed_blocks(6, 2)[:2] == seed_blocks(4, 2)  # more trials leave earlier blocks
-    assert seed_blocks(3, 10) == [[1, 2, 3]]
-    assert seed_blocks(3, 1) == [[1], [2], [3]]
-    with pytest.raises(ValueError):
-        seed_blocks(3, 0)
 
 
 def test_song_probabilities_average_a_songs_segments():

@@ -54,8 +54,7 @@ def test_the_default_experiment_plans_as_a_module(tmp_path):
     # mix-conv once, the three models on separated stems per separator (oracle, hpss): 7
     # (separator, model) pairs, 50 seeds in blocks of 25
     assert {rule: n for rule, n in counts.items() if "train_model" in rule} == {
-        "sepconv_train_model_seeds1_25": 7,
-        "sepconv_train_model_seeds26_50": 7,
+        "sepconv_train_model": 14
     }
     assert counts["sepconv_compute_mel"] == 3 * 66  # the mixture's, oracle's, hpss's per song
     assert counts["sepconv_measure_separation"] == 1

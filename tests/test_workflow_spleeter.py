@@ -8,6 +8,7 @@ These run ``envs/spleeter`` (created by ``uv`` on first use, TensorFlow 2.12) an
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import urllib.request
@@ -70,30 +71,175 @@ def tiny_models(tmp_path_factory):
     return root
 
 
-def spleeter_config(model_dir) -> dict:
+def spleeter_config(model_dir, songs: int = 3) -> dict:
+    corpus = {"synthetic": {**CORPUS["synthetic"]}}
+    corpus["synthetic"]["genres"] = {**CORPUS["synthetic"]["genres"], "house": songs}
     return {
-        "dataset": CORPUS,
+        "dataset": corpus,
         "separators": ["spleeter"],
         "trials": 2,
-        "spleeter": {"model_dir": str(model_dir), "model_params": {"conv_n_filters": TINY_FILTERS}},
+        "spleeter": {
+            "model_dir": str(model_dir),
+            "model_params": {"conv_n_filters": TINY_FILTERS},
+            # blocks of songs by their ids: house-01; house-02 and house-03; techno-01 and
+            # techno-02 (a house-04 would join house-02's)
+            "blocks": 3,
+        },
     }
 
 
-def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, tmp_path):
-    run_snakemake(tmp_path, "tensors", config=spleeter_config(tiny_models))
-    songs = ["house-01", "house-02", "techno-01", "techno-02"]
-    for song in songs:
+SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02"]
+
+
+@pytest.fixture(scope="module")
+def spleeter_run(tiny_models, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("spleeter-run")
+    run_snakemake(workdir, "tensors", config=spleeter_config(tiny_models))
+    return workdir
+
+
+def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, spleeter_run):
+    tmp_path = spleeter_run
+    for song in SONGS:
         segment, sr = sf.read(tmp_path / f"results/segments/{song}.wav")
         for stem in ("bass", "drums", "other", "vocals"):
             audio, stem_sr = sf.read(tmp_path / f"results/stems/spleeter/{song}/{stem}.wav")
             assert stem_sr == 44_100 and audio.shape == segment.shape
-        log = (tmp_path / f"logs/stems/spleeter/{song}.log").read_text()
-        assert "model 4stems restored from" in log and "stems sum to the mixture" in log
+    blocks = {"0": ["house-01"], "1": ["house-02", "house-03"], "2": ["techno-01", "techno-02"]}
+    for block, songs in blocks.items():
+        log = (tmp_path / f"logs/stems/spleeter/block{block}.log").read_text()
+        assert log.count("model 4stems built and restored from") == 1
+        for number, song in enumerate(songs, start=1):
+            assert f"{song}: song {number} of {len(songs)} done in" in log
+        assert "stems sum to the mixture" in log
+        record = (tmp_path / f"results/stems/spleeter/blocks/{block}.tsv").read_text()
+        assert [line.split("\t")[:2] for line in record.splitlines()[1:]] == [
+            [song, f"results/stems/spleeter/{song}/{stem}.wav"]
+            for song in songs
+            for stem in ("bass", "drums", "other", "vocals")
+        ]
     tensor = Tensor.load(tmp_path / "results/tensors/spleeter/stems3.npz")
-    assert tensor.X.shape == (4, 128, 458, 3)
+    assert tensor.X.shape == (5, 128, 458, 3)
     assert np.isfinite(tensor.X).all()
     manifest = json.loads((tmp_path / "results/spleeter/4stems.json").read_text())
     assert manifest["folder"] == str(tiny_models / "4stems")
+
+
+def separate_block(tiny_models, segments: Path, songs, out: Path, block: str = "x"):
+    """Run the step on ``songs`` (their segments and records in ``segments``) as one block,
+    writing to ``out``; return the process."""
+    out.mkdir(parents=True, exist_ok=True)
+    return in_spleeter_env(
+        str(SCRIPTS / "separate_spleeter.py"),
+        *("--segments", *(str(segments / f"{song}.wav") for song in songs)),
+        *("--infos", *(str(segments / f"{song}.json") for song in songs)),
+        *("--model", "4stems", "--model-folder", str(tiny_models / "4stems")),
+        *("--model-params", json.dumps({"conv_n_filters": TINY_FILTERS})),
+        *("--stems", str(out / "{song}" / "{stem}.wav"), "--record", str(out / "block.tsv")),
+        *("--block", block, "--threads", "2", "--gpu", "0", "--log", str(out / "block.log")),
+        check=False,
+    )
+
+
+def test_a_song_gets_the_same_stems_in_any_block(tiny_models, spleeter_run, tmp_path):
+    # the run separated house-01 in a block of one, house-02 and techno-01 in blocks of two
+    songs = ["house-01", "house-02", "techno-01"]
+    proc = separate_block(tiny_models, spleeter_run / "results/segments", songs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for song in songs:
+        for stem in ("bass", "drums", "other", "vocals"):
+            # every sample bit for bit (the files' headers differ: a float WAV's PEAK chunk
+            # holds the time it was written)
+            in_run, _ = sf.read(spleeter_run / f"results/stems/spleeter/{song}/{stem}.wav")
+            in_three, _ = sf.read(tmp_path / song / f"{stem}.wav")
+            assert np.array_equal(in_three, in_run), (song, stem)
+
+
+def test_a_failed_song_is_named_and_the_others_are_kept(tiny_models, spleeter_run, tmp_path):
+    segments = tmp_path / "segments"
+    shutil.copytree(spleeter_run / "results/segments", segments)
+    (segments / "house-01.wav").write_bytes(b"RIFF and nothing else")
+    out = tmp_path / "stems"
+    proc = separate_block(tiny_models, segments, ["house-01", "house-02"], out, block="7")
+    assert proc.returncode != 0
+    assert (
+        "Error in rule separate_spleeter {'block': '7'}: 1 of 2 song(s) of spleeter block 7 "
+        f"failed: house-01 ({segments / 'house-01.wav'}): LibsndfileError" in proc.stderr
+    )
+    assert "The stems of the other 1 song(s) are written" in proc.stderr
+    assert sorted(p.name for p in (out / "house-02").iterdir()) == [
+        "bass.wav",
+        "drums.wav",
+        "other.wav",
+        "vocals.wav",
+    ]
+    assert not (out / "house-01").exists() and not (out / "block.tsv").exists()
+    log = (out / "block.log").read_text()
+    assert "house-01 (song 1 of 2) failed" in log and "house-02: song 2 of 2 done in" in log
+
+
+def planned(proc) -> dict[str, int]:
+    table = (proc.stdout + proc.stderr).split("Job stats:")[1].split("total")[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+
+
+def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
+    more = run_snakemake(
+        spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=4)
+    )
+    assert planned(more)["separate_spleeter"] == 1  # house-04 joins house-02's block
+    assert "wildcards: block=1" in more.stdout
+    fewer = run_snakemake(
+        spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=2)
+    )
+    assert "separate_spleeter" not in planned(fewer)  # house-03's block keeps house-02's stems
+    assert planned(fewer)["stack_tensor"] == 4  # the tensors do change
+    # threads and resources given for the rule reach every block job
+    config = spleeter_config(tiny_models)
+    config["spleeter"]["threads"] = 1
+    proc = run_snakemake(
+        spleeter_run,
+        "tensors",
+        "--dry-run",
+        "--forcerun",
+        "separate_spleeter",
+        "--set-threads",
+        "separate_spleeter=2",
+        "--set-resources",
+        "separate_spleeter:mem_mb=1234",
+        config=config,
+    )
+    jobs = re.findall(
+        r"^rule separate_spleeter:$(.*?)^\s*resources: ([^\n]*)$", proc.stdout, re.M | re.S
+    )
+    assert len(jobs) == 3
+    assert all("threads: 2" in body and "mem_mb=1234" in res for body, res in jobs)
+
+
+def test_with_keep_going_a_failed_block_stops_only_itself(tiny_models, spleeter_run, tmp_path):
+    workdir = tmp_path / "run"
+    shutil.copytree(spleeter_run, workdir, symlinks=True)
+    (workdir / "results/segments/techno-02.wav").write_bytes(b"RIFF and nothing else")
+    proc = run_snakemake(
+        workdir,
+        "tensors",
+        "--forcerun",
+        "separate_spleeter",
+        "--keep-going",
+        config=spleeter_config(tiny_models),
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "1 of 2 song(s) of spleeter block 2 failed: techno-02" in output
+    # the other blocks ran again; the failed block's other song keeps the stems it got
+    for block in ("0", "1"):
+        assert (workdir / f"results/stems/spleeter/blocks/{block}.tsv").exists()
+    assert not (workdir / "results/stems/spleeter/blocks/2.tsv").exists()
+    assert (
+        "techno-01: song 1 of 2 done in" in (workdir / "logs/stems/spleeter/block2.log").read_text()
+    )
+    assert (workdir / "results/stems/spleeter/techno-01/bass.wav").exists()
 
 
 def test_a_model_folder_without_weights_is_refused_before_separating(tiny_models, tmp_path):
@@ -112,10 +258,18 @@ def test_a_model_folder_without_weights_is_refused_before_separating(tiny_models
     # the step itself refuses it too, before loading anything
     segment = tmp_path / "segment.wav"
     sf.write(segment, np.zeros((44_100, 2), np.float32), 44_100)
+    info = tmp_path / "segment.json"
+    info.write_text(json.dumps({"song": "s"}))
     proc = in_spleeter_env(
         str(SCRIPTS / "separate_spleeter.py"),
-        *("--segment", str(segment), "--model", "4stems", "--model-folder", str(root / "4stems")),
-        *("--out-dir", str(tmp_path / "stems"), "--song", "s", "--log", str(tmp_path / "s.log")),
+        *("--segments", str(segment), "--infos", str(info), "--model", "4stems"),
+        *(
+            "--model-folder",
+            str(root / "4stems"),
+            "--stems",
+            str(tmp_path / "stems/{song}/{stem}.wav"),
+        ),
+        *("--record", str(tmp_path / "b.tsv"), "--block", "0", "--log", str(tmp_path / "s.log")),
         check=False,
     )
     assert proc.returncode != 0

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from workflow_utils import TINY, processes_running, run_snakemake, snakemake_command
 
+from sepconv.blocks import load_record
+
 pytestmark = pytest.mark.workflow
 MODELS = ["mix-conv", "novox-conv", "stems3-conv", "stems3-sepconv"]
 SMALL = {"filters": [4, 8], "batch_size": 2}
@@ -84,20 +86,19 @@ def test_every_model_uses_the_seed_split(runs_dir):
 def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
     config = {**CONFIG, "models": {**CONFIG["models"], "stems3-sepconv": {**SMALL, "l2": 0.01}}}
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config=config)
-    assert planned_jobs(proc) == {"train_model_seeds1_2": 1, "runs": 1}
+    assert planned_jobs(proc) == {"train_model": 1, "runs": 1}
     outputs = re.findall(r"^\s*output: (.+)$", proc.stdout, re.MULTILINE)
-    assert sorted(", ".join(outputs).split(", ")) == [
-        f"results/runs/hpss/stems3-sepconv/seed{s}.json" for s in (1, 2)
-    ]
+    assert outputs == ["results/runs/hpss/stems3-sepconv/seeds1-2.tsv"]
 
 
 def test_more_trials_add_only_the_new_seeds(runs_dir):
     # seeds 1-2 are one block; seed 3 starts the next
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config={**CONFIG, "trials": 3})
-    assert planned_jobs(proc) == {"split_songs": 1, "train_model_seeds3_3": 4, "runs": 1}
+    assert planned_jobs(proc) == {"split_songs": 1, "train_model": 4, "runs": 1}
+    assert set(re.findall(r"wildcards: .*seeds=(\S+)", proc.stdout)) == {"3-3"}
 
 
-def test_training_rules_take_the_settings_given_for_train_model(runs_dir):
+def test_training_jobs_take_the_settings_given_for_train_model(runs_dir):
     proc = run_snakemake(
         runs_dir,
         "runs",
@@ -107,17 +108,22 @@ def test_training_rules_take_the_settings_given_for_train_model(runs_dir):
         "train_model=2",
         "--set-resources",
         "train_model:mem_mb=1234",
-        "train_model_seeds3_3:mem_mb=999",
         config={**CONFIG, "trials": 3},
     )
     text = proc.stdout
-    jobs = re.findall(
-        r"^rule (train_model_seeds\S+):$(.*?)^\s*resources: ([^\n]*)$", text, re.M | re.S
-    )
-    assert len(jobs) == 8
-    for rule, body, resources in jobs:
+    jobs = re.findall(r"^rule (train_model):$(.*?)^\s*resources: ([^\n]*)$", text, re.M | re.S)
+    assert len(jobs) == 8  # 4 (separator, model) x seeds 1-2 and 3-3
+    for _, body, resources in jobs:
         assert "threads: 2" in body
-        assert ("mem_mb=999" if rule == "train_model_seeds3_3" else "mem_mb=1234") in resources
+        assert "mem_mb=1234" in resources
+
+
+def test_a_block_record_lists_its_seeds_run_records(runs_dir):
+    rows = (runs_dir / "results/runs/hpss/stems3-conv/seeds1-2.tsv").read_text().splitlines()
+    assert rows[0] == "item\tfile\tseconds"
+    assert [row.split("\t")[:2] for row in rows[1:]] == [
+        [str(seed), f"results/runs/hpss/stems3-conv/seed{seed}.json"] for seed in (1, 2)
+    ]
 
 
 def test_a_disabled_model_is_not_trained(runs_dir):
@@ -168,22 +174,21 @@ def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     assert planned_jobs(proc) == {"plot_figures": 2, "plot_quality": 1, "all": 1}
 
 
-def test_a_second_complete_run_gives_identical_metrics(runs_dir, tmp_path):
-    # and a seed gives the same metrics alone in its job as after another seed in one process
-    run_snakemake(tmp_path, "results/metrics.tsv", config={**CONFIG, "seeds_per_job": 1})
-    first = (runs_dir / "results/metrics.tsv").read_bytes()
-    assert (tmp_path / "results/metrics.tsv").read_bytes() == first
-
-
 def _default_sigint():
     # a command started in the background by a non-interactive shell (`cmd &`) inherits SIGINT
     # ignored, and Python then leaves it ignored: Snakemake must see Ctrl-C as a terminal gives it
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+#: The interrupted run trains one seed per job, so that its resumed metrics, compared with the
+#: first run's (blocks of two seeds), also show that a seed gives the same metrics alone in its
+#: job as after another seed in one process, and that a second complete run repeats the first.
+ONE_SEED_PER_JOB = {**CONFIG, "seeds_per_job": 1}
+
+
 def _start(workdir):
     return subprocess.Popen(
-        snakemake_command(workdir, config=CONFIG),
+        snakemake_command(workdir, config=ONE_SEED_PER_JOB),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         preexec_fn=_default_sigint,
@@ -212,7 +217,7 @@ def test_interrupted_runs_resume_to_identical_results(runs_dir, tmp_path):
     os.kill(_wait_for_training(proc, tmp_path)[0], signal.SIGKILL)
     assert proc.wait(timeout=900) != 0
     # resume to the end
-    run_snakemake(tmp_path, config=CONFIG)
+    run_snakemake(tmp_path, config=ONE_SEED_PER_JOB)
     first = (runs_dir / "results/metrics.tsv").read_bytes()
     assert (tmp_path / "results/metrics.tsv").read_bytes() == first
     assert not [p for p in (tmp_path / "results").rglob("*") if ".tmp" in p.name]
@@ -253,7 +258,7 @@ FORCED = [
         "results/mels/none/techno-02.npz",
         "results/splits/seed1.tsv",
     ],
-    ["results/tensors/hpss/stems3.npz", "results/runs/hpss/novox-conv/seed2.json"],
+    ["results/tensors/hpss/stems3.npz", "results/runs/hpss/novox-conv/seeds1-2.tsv"],
     ["results/metrics.tsv"],
     ["results/table1.md", "results/significance.tsv"],
     ["results/figures/f1_last_epoch.png"],
@@ -268,6 +273,13 @@ def test_no_step_writes_or_deletes_what_it_does_not_own(runs_dir):
         before = _snapshot(runs_dir)
         run_snakemake(runs_dir, *targets, "--force", config=CONFIG)
         after = _snapshot(runs_dir)
+        # a block job also owns the files its block record lists (a training block's runs)
+        owned |= {
+            file
+            for path in owned
+            if re.match(r"results/runs/.*/seeds\d+-\d+\.tsv$", path)
+            for file in (row["file"] for row in load_record(runs_dir / path))
+        }
         assert set(before) <= set(after), "a step deleted a file it does not own"
         changed = {f for f in after if before.get(f) != after[f]}
         assert changed - owned == set()
@@ -281,13 +293,13 @@ def test_the_experiment_benchmark_reads_a_finished_run(runs_dir, tmp_path, capsy
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     mapping = bench.planned_benchmarks(fresh, [overlay], cores=2)
-    assert {rule for rule in mapping.values() if "train" in rule} == {"train_model_seeds1_2"}
+    assert {rule for rule in mapping.values() if "train" in rule} == {"train_model"}
     rows = bench.benchmark_rows(runs_dir, mapping)
     assert len(rows["train_model"]) == 4 and len(rows["split_songs"]) == 2
-    assert bench.stage_of("train_model_seeds11_20") == "training"
+    assert bench.stage_of("train_model") == "training"
     assert bench.stage_of("separate_hpss") == "separation"
     spans = bench.job_spans(runs_dir)
-    assert len(spans["train_model_seeds1_2"]) == 4
+    assert len(spans["train_model"]) == 4
     runs = bench.records(runs_dir)
     bench.print_training(runs, rows["train_model"])
     assert "training: 4 jobs of 2 seeds (median), 8 runs" in capsys.readouterr().out

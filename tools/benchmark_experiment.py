@@ -1,8 +1,10 @@
-"""Benchmark the whole experiment, and its training against a plain single-process loop.
+"""Benchmark the whole experiment, its training and its learned separation against plain
+single-process loops.
 
     uv run python tools/benchmark_experiment.py                     # the default experiment
     uv run python tools/benchmark_experiment.py --configfile my.yaml --cores 4
     uv run python tools/benchmark_experiment.py --no-loop           # the workflow only
+    uv run python tools/benchmark_experiment.py --separation-only --configfile spleeter.yaml
 
 In a fresh temporary folder it runs ``snakemake --cores N`` on the default config (or the
 overlays given) from nothing, then prints:
@@ -19,7 +21,17 @@ overlays given) from nothing, then prints:
   library's training function (:func:`sepconv.learning.training.train_run`), with as many
   threads as the workflow had cores, its imports included; and the headline ratio, the
   workflow's training stage over that loop. The loop's metrics are compared with the
-  workflow's (threads change the floating-point order, so they agree closely, not exactly).
+  workflow's (threads change the floating-point order, so they agree closely, not exactly);
+- where Spleeter separates, where a block job's time goes: the process's start (``uv run``
+  and Python), the imports, TensorFlow's import, building and restoring the model, and per
+  song: reading, separating, checking and writing.
+
+With ``--separation-only`` it runs the corpus and the segments first, then the Spleeter
+separation stage on its own (``--until separate_spleeter``), timed from the first separation
+job's start to the last one's end; then the same segments separated by a plain loop in one
+Python process of envs/spleeter (tools/spleeter_loop.py) that loads the same model once, with
+as many threads as the workflow had cores; and the headline ratio, the separation stage over
+that loop, with the largest difference between the two processes' stems.
 """
 
 from __future__ import annotations
@@ -37,10 +49,10 @@ from pathlib import Path
 
 from benchmark_features import REPO, run_stage, snakemake_command
 
-#: Stages of the experiment, by the rules they hold (training rules: `train_model_seeds*`).
+#: Stages of the experiment, by the rules they hold.
 STAGES = {
     "corpus": ("synthesize_song", "write_song_table", "segment_song"),
-    "separation": ("separate_oracle", "separate_hpss", "separate_spleeter", "spleeter_model"),
+    "separation": ("separate_oracle", "separate_hpss", "separate_spleeter", "get_spleeter_model"),
     "spectrograms and tensors": ("compute_mel", "stack_tensor"),
     "training": ("split_songs", "train_model"),
     "aggregation": (
@@ -54,14 +66,8 @@ STAGES = {
 }
 
 
-def rule_family(rule: str) -> str:
-    """The rule name with a training rule's seed block left out."""
-    return re.sub(r"_seeds\d+_\d+$", "", rule)
-
-
 def stage_of(rule: str) -> str | None:
-    family = rule_family(rule)
-    return next((stage for stage, rules in STAGES.items() if family in rules), None)
+    return next((stage for stage, rules in STAGES.items() if rule in rules), None)
 
 
 def planned_benchmarks(workdir: Path, overlays: list[Path], cores: int) -> dict[str, str]:
@@ -99,7 +105,7 @@ def benchmark_rows(workdir: Path, mapping: dict[str, str]) -> dict[str, list[dic
         with (workdir / path).open() as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 row["path"] = path
-                rows.setdefault(rule_family(rule), []).append(row)
+                rows.setdefault(rule, []).append(row)
     return rows
 
 
@@ -176,6 +182,118 @@ def _by_path(jobs: dict[tuple, list[dict]]) -> list[float]:
     return [keyed[path] for path in sorted(keyed)]
 
 
+def separation_jobs(workdir: Path, rows: list[dict]) -> list[dict]:
+    """Each Spleeter block job: its benchmark row and the timings its log ends with."""
+    jobs = []
+    for row in sorted(rows, key=lambda r: r["path"]):
+        log = workdir / Path(row["path"].replace("benchmarks/", "logs/", 1)).with_suffix(".log")
+        lines = [line for line in log.read_text().splitlines() if " timings {" in line]
+        timings = json.loads(lines[-1].split(" timings ", 1)[1])
+        jobs.append({"s": float(row["s"]), "max_rss": float(row["max_rss"]), **timings})
+    return jobs
+
+
+def print_separation(jobs: list[dict]) -> None:
+    """Where a Spleeter block job's time goes (medians over jobs or songs)."""
+    songs = [song for job in jobs for song in job["songs"]]
+    print(f"\nspleeter separation: {len(jobs)} jobs, {len(songs)} songs")
+    print(
+        f"  job time                                   median {median(j['s'] for j in jobs):7.2f} s"
+    )
+    print(
+        "  job peak memory (max_rss)                  "
+        f"median {median(j['max_rss'] for j in jobs):7.0f} MB"
+    )
+    print("  per job, once:")
+    once = {
+        "process start (uv run, Python)": [j["s"] - j["script_s"] for j in jobs],
+        "the step's imports": [j["imports_s"] for j in jobs],
+        "model check, GPU lease": [j["setup_s"] for j in jobs],
+        "TensorFlow and spleeter imports": [j["backend_s"] for j in jobs],
+        "building and restoring the model": [j["model_s"] for j in jobs],
+    }
+    for name, values in once.items():
+        print(f"    {name:<40} {median(values):7.2f} s")
+    print("  per song (median):")
+    for name, key in (
+        ("reading the segment", "read_s"),
+        ("separating", "separate_s"),
+        ("checking and writing the stems", "write_s"),
+        ("a song in all", "song_s"),
+    ):
+        print(f"    {name:<40} {median(song[key] for song in songs):7.3f} s")
+
+
+def separation_loop(workdir: Path, overlays: list[Path], songs: list[str], threads: int) -> dict:
+    """The same songs separated by tools/spleeter_loop.py in one process of envs/spleeter."""
+    from sepconv.config import load_config
+
+    config = load_config(*overlays)
+    manifest = json.loads(
+        (workdir / "results/spleeter" / f"{config['spleeter']['model']}.json").read_text()
+    )
+    out = workdir / "spleeter-loop"
+    command = [
+        *("env", "-u", "VIRTUAL_ENV", f"PYTHONPATH={REPO / 'workflow' / 'scripts'}"),
+        *("uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs" / "spleeter")),
+        *("python", str(REPO / "tools" / "spleeter_loop.py")),
+        *("--model", config["spleeter"]["model"], "--model-folder", manifest["folder"]),
+        *("--model-params", json.dumps(config["spleeter"]["model_params"])),
+        *("--threads", str(threads), "--out", str(out)),
+        *(str(workdir / "results" / "segments" / f"{song}.wav") for song in songs),
+    ]
+    result = timed_json_run(command, "the plain separation loop")
+    import numpy as np
+    import soundfile as sf
+
+    result["largest_difference"] = max(
+        float(
+            np.max(
+                np.abs(
+                    sf.read(out / song / f"{stem}.wav", dtype="float32")[0]
+                    - sf.read(
+                        workdir / "results/stems/spleeter" / song / f"{stem}.wav", dtype="float32"
+                    )[0]
+                )
+            )
+        )
+        for song in songs
+        for stem in ("bass", "drums", "other", "vocals")
+    )
+    return result
+
+
+def separation_only(workdir: Path, overlays: list[Path], cores: int) -> None:
+    """The Spleeter separation stage alone, against the plain loop over the same songs."""
+    corpus = run_stage(workdir, overlays, cores, ["--until", "segment_song"])
+    print(f"corpus and segments: {corpus:.1f} s wall", flush=True)
+    mapping = planned_benchmarks(workdir, overlays, cores)
+    wall = run_stage(workdir, overlays, cores, ["--until", "separate_spleeter"])
+    spans = job_spans(workdir).get("separate_spleeter", [])
+    if not spans:
+        sys.exit("no separate_spleeter job ran: list spleeter in `separators` (--configfile)")
+    stage = max(end for _, end in spans) - min(start for start, _ in spans)
+    separation = {path: rule for path, rule in mapping.items() if rule == "separate_spleeter"}
+    rows = benchmark_rows(workdir, separation).get("separate_spleeter", [])
+    jobs = separation_jobs(workdir, rows)
+    print_separation(jobs)
+    songs = [song["song"] for job in jobs for song in job["songs"]]
+    print(f"\nthe plain loop: {len(songs)} songs in one process, {cores} threads ...", flush=True)
+    loop = separation_loop(workdir, overlays, songs, cores)
+    per_song = median(loop["songs"].values())
+    print(
+        f"plain loop: {loop['wall_s']:.1f} s ({loop['imports_s']:.1f} s of imports, "
+        f"{loop['model_s']:.1f} s building and restoring the model, {per_song:.2f} s per song "
+        "(median))"
+    )
+    print(
+        f"workflow separation stage: {stage:.1f} s from the first job's start to the last one's "
+        f"end ({wall:.1f} s with Snakemake's own start and the model check)"
+    )
+    print(f"ratio separation stage / plain loop: {stage / loop['wall_s']:.2f}")
+    print(f"largest difference between the two processes' stems: {loop['largest_difference']:.3g}")
+
+
 def plain_loop(workdir: Path, overlays: list[Path], threads: int) -> dict:
     """Run the loop in a fresh process (the backend's threads are fixed at its start)."""
     command = [
@@ -187,11 +305,16 @@ def plain_loop(workdir: Path, overlays: list[Path], threads: int) -> dict:
         str(threads),
         *(["--configfile", *map(str, overlays)] if overlays else []),
     ]
+    return timed_json_run(command, "the plain loop")
+
+
+def timed_json_run(command: list[str], what: str) -> dict:
+    """Run ``command``; return the JSON of its last line of output, with ``wall_s``."""
     start = time.perf_counter()
-    out = subprocess.run(command, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        sys.exit(f"the plain loop failed:\n{out.stderr[-3000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"{what} failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - start
     return result
 
@@ -202,10 +325,10 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
     from sepconv.learning import backend
 
     backend.configure(threads=threads)
-    import pandas as pd
 
     from sepconv.config import enabled_models, load_config
     from sepconv.learning.models import ModelSpec
+    from sepconv.learning.splits import load_split
     from sepconv.learning.training import train_run
     from sepconv.signal.tensors import Tensor
 
@@ -220,9 +343,7 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
         if path not in tensors:
             tensors[path] = Tensor.load(path)
         tensor = tensors[path]
-        split = pd.read_csv(
-            workdir / "results" / "splits" / f"seed{run['seed']}.tsv", sep="\t", dtype=str
-        )
+        split = load_split(workdir / "results" / "splits" / f"seed{run['seed']}.tsv")
         result = train_run(
             tensor.X,
             tensor.y,
@@ -245,6 +366,11 @@ def main(argv=None) -> None:
         "--workdir", type=Path, default=None, help="default: a temporary folder, removed after"
     )
     parser.add_argument("--no-loop", action="store_true", help="time the workflow only")
+    parser.add_argument(
+        "--separation-only",
+        action="store_true",
+        help="time the Spleeter separation stage alone against a plain loop",
+    )
     parser.add_argument("--loop-in", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -258,6 +384,9 @@ def main(argv=None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         if any(workdir.iterdir()):
             parser.error(f"--workdir {workdir} is not empty: the benchmark starts from nothing")
+        if args.separation_only:
+            separation_only(workdir, overlays, args.cores)
+            return
         mapping = planned_benchmarks(workdir, overlays, args.cores)
         print(
             f"{len(mapping)} jobs with a benchmark file planned; running on {args.cores} cores",
@@ -284,20 +413,22 @@ def main(argv=None) -> None:
             stage_spans[stage] = end - begin
             total = sum(
                 float(row["s"])
-                for family, family_rows in rows.items()
-                if stage_of(family) == stage
-                for row in family_rows
+                for rule, rule_rows in rows.items()
+                if stage_of(rule) == stage
+                for row in rule_rows
             )
             print(f"{stage:<26} {begin:>7.1f} {end:>7.1f} {end - begin:>7.1f} {total:>9.1f}")
 
         print(f"\n{'rule':<20} {'jobs':>5} {'median s':>9} {'total s':>8} {'peak MB':>8}")
-        for family, family_rows in sorted(rows.items(), key=lambda kv: stage_of(kv[0]) or ""):
-            seconds = [float(row["s"]) for row in family_rows]
-            rss = max(float(row["max_rss"]) for row in family_rows)
+        for rule, rule_rows in sorted(rows.items(), key=lambda kv: stage_of(kv[0]) or ""):
+            seconds = [float(row["s"]) for row in rule_rows]
+            rss = max(float(row["max_rss"]) for row in rule_rows)
             print(
-                f"{family:<20} {len(seconds):>5} {median(seconds):>9.2f} {sum(seconds):>8.1f}"
+                f"{rule:<20} {len(seconds):>5} {median(seconds):>9.2f} {sum(seconds):>8.1f}"
                 f" {rss:>8.0f}"
             )
+        if rows.get("separate_spleeter"):
+            print_separation(separation_jobs(workdir, rows["separate_spleeter"]))
         print_training(runs, rows.get("train_model", []))
 
         if args.no_loop:

@@ -52,12 +52,11 @@ def main(argv=None) -> None:
 
     runtime = backend.configure(threads=args.threads)
     import keras
-    import pandas as pd
 
     from sepconv.config import enabled_models, load_config
     from sepconv.corpus.songs import load_song_table
     from sepconv.learning.models import ModelSpec
-    from sepconv.learning.splits import split_songs
+    from sepconv.learning.splits import load_split, split_songs
     from sepconv.learning.training import train_run
     from sepconv.signal.tensors import Tensor
 
@@ -67,7 +66,7 @@ def main(argv=None) -> None:
     results = Path(args.results)
     split_path = results / "splits" / f"seed{args.seed}.tsv"
     if split_path.exists():
-        split = pd.read_csv(split_path, sep="\t", dtype=str)
+        split = load_split(split_path)
     else:
         table = load_song_table(config["dataset"], "").reset_index(drop=True)
         split = split_songs(table, args.seed, config["test_size"])

@@ -3,7 +3,7 @@
 
 rule synthesize_song:
     input:
-        code=code("synthesize_song.py"),
+        code=step_files("synthesize_song.py"),
     output:
         mixture=expand(CORPUS_FILE, name=MIXTURE, allow_missing=True)[0],
         stems=expand(CORPUS_FILE, name=STEMS, allow_missing=True),
@@ -26,7 +26,7 @@ rule synthesize_song:
 # artist re-runs the splits, never a per-song job.
 rule write_song_table:
     input:
-        code=code("write_song_table.py"),
+        code=step_files("write_song_table.py"),
     output:
         tsv="results/songs.tsv",
     log:
@@ -45,7 +45,7 @@ rule write_song_table:
 rule segment_song:
     input:
         audio=get_song_audio,
-        code=code("segment_song.py"),
+        code=step_files("segment_song.py"),
     output:
         segment="results/segments/{song}.wav",
         info="results/segments/{song}.json",
@@ -56,8 +56,10 @@ rule segment_song:
     conda:
         MAIN_ENV
     params:
+        # the file itself, so that a sheet pointing a song at another file re-runs it
+        source=get_song_audio,
         start=get_segment_start,
         segment=get_segment_settings,
-        n_samples=MEL_PARAMS.segment_samples(SEGMENT_RATE),
+        n_samples=SEGMENT_SAMPLES,
     script:
         "../scripts/segment_song.py"

@@ -3,8 +3,8 @@
 
 rule collect_metrics:
     input:
-        runs=get_run_paths(),
-        code=code("collect_metrics.py"),
+        blocks=get_training_records(),
+        code=step_files("collect_metrics.py"),
     output:
         tsv="results/metrics.tsv",
         genres="results/genre_f1.tsv",
@@ -16,6 +16,9 @@ rule collect_metrics:
     localrule: True
     conda:
         MAIN_ENV
+    params:
+        # the runs it covers, so that fewer trials or models re-run it (see the profile)
+        runs=get_run_ids(),
     script:
         "../scripts/collect_metrics.py"
 
@@ -23,7 +26,7 @@ rule collect_metrics:
 rule make_table1:
     input:
         metrics=rules.collect_metrics.output.tsv,
-        code=code("make_table1.py"),
+        code=step_files("make_table1.py"),
     output:
         tsv=report(
             "results/table1.tsv",
@@ -48,7 +51,7 @@ rule test_significance:
     input:
         metrics=rules.collect_metrics.output.tsv,
         genres=rules.collect_metrics.output.genres,
-        code=code("significance_tests.py"),
+        code=step_files("test_significance.py"),
     output:
         tsv=report(
             "results/significance.tsv",
@@ -71,7 +74,7 @@ rule test_significance:
         baseline=config["baseline"],
         statistics=config["statistics"],
     script:
-        "../scripts/significance_tests.py"
+        "../scripts/test_significance.py"
 
 
 rule plot_figures:
@@ -80,7 +83,7 @@ rule plot_figures:
         confusion=rules.collect_metrics.output.confusion,
         significance=rules.test_significance.output.tsv,
         genres=rules.test_significance.output.genres,
-        code=code("plot_figures.py"),
+        code=step_files("plot_figures.py"),
     output:
         **get_figure_outputs(),
     log:
@@ -102,7 +105,7 @@ rule plot_figures:
 rule measure_separation:
     input:
         quality_inputs(),
-        code=code("measure_separation.py"),
+        code=step_files("measure_separation.py"),
     output:
         tsv="results/separation/quality.tsv",
         summary=report(
@@ -127,7 +130,7 @@ rule plot_quality:
     input:
         quality=rules.measure_separation.output.tsv,
         significance=rules.test_significance.output.tsv,
-        code=code("plot_quality.py"),
+        code=step_files("plot_quality.py"),
     output:
         png=report(
             "results/figures/separation_quality.png",
@@ -152,7 +155,7 @@ rule plot_quality:
 rule collect_pairs:
     input:
         runs=get_pair_paths(),
-        code=code("collect_pairs.py"),
+        code=step_files("collect_pairs.py"),
     output:
         runs="results/pairs/runs.tsv",
         matrix=report(
@@ -183,6 +186,8 @@ rule collect_pairs:
     conda:
         MAIN_ENV
     params:
+        # the files it reads, so that one left out re-runs it (see the profile's triggers)
+        runs=get_pair_paths(),
         baseline=config["baseline"],
         figures=config["figures"],
         selections=list(SELECTIONS),

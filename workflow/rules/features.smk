@@ -5,7 +5,7 @@
 rule compute_mel:
     input:
         unpack(get_mel_input),
-        code=code("compute_mel.py"),
+        code=step_files("compute_mel.py"),
     output:
         npz="results/mels/{separator}/{song}.npz",
     log:
@@ -25,7 +25,7 @@ rule stack_tensor:
     input:
         mels=get_separator_mels,
         songs=rules.write_song_table.output.tsv,
-        code=code("stack_tensor.py"),
+        code=step_files("stack_tensor.py"),
     output:
         npz="results/tensors/{separator}/{representation}.npz",
     log:

@@ -1,4 +1,5 @@
-# Separation into bass, drums, other and vocals: one job per (separator, song).
+# Separation into bass, drums, other and vocals: one job per (separator, song), and for a
+# separator whose model is costly to load, one job per block of songs (SONG_BLOCKS).
 
 
 rule separate_oracle:
@@ -6,15 +7,18 @@ rule separate_oracle:
         segment=rules.segment_song.output.segment,
         info=rules.segment_song.output.info,
         stems=get_reference_stems,
-        code=code("separate_oracle.py"),
+        code=step_files("separate_oracle.py"),
     output:
-        stems=expand("results/stems/oracle/{{song}}/{stem}.wav", stem=STEMS),
+        stems=expand(STEM_FILE, separator=ORACLE, stem=STEMS, allow_missing=True),
     log:
         "logs/stems/oracle/{song}.log",
     benchmark:
         "benchmarks/stems/oracle/{song}.tsv"
     conda:
         MAIN_ENV
+    params:
+        # the files themselves, so that a sheet naming other reference stems re-runs it
+        references=get_reference_stems,
     script:
         "../scripts/separate_oracle.py"
 
@@ -22,9 +26,9 @@ rule separate_oracle:
 rule separate_hpss:
     input:
         segment=rules.segment_song.output.segment,
-        code=code("separate_hpss.py"),
+        code=step_files("separate_hpss.py"),
     output:
-        stems=expand("results/stems/hpss/{{song}}/{stem}.wav", stem=STEMS),
+        stems=expand(STEM_FILE, separator="hpss", stem=STEMS, allow_missing=True),
     log:
         "logs/stems/hpss/{song}.log",
     benchmark:
@@ -33,13 +37,13 @@ rule separate_hpss:
         MAIN_ENV
     params:
         hpss=config["hpss"],
-        n_samples=MEL_PARAMS.segment_samples(SEGMENT_RATE),
+        n_samples=SEGMENT_SAMPLES,
     script:
         "../scripts/separate_hpss.py"
 
 
 # Spleeter runs in its own uv project (it pins TensorFlow 2.12): created on first use by
-# `spleeter_model`, which every separation job waits for, and reused. Its lock file is an input
+# `get_spleeter_model`, which every separation job waits for, and reused. Its lock file is an input
 # of both rules, so a changed environment re-runs them.
 SPLEETER_PROJECT = ENVS_DIR / "spleeter"
 SPLEETER_ENV = "../../envs/spleeter.yaml"
@@ -51,10 +55,10 @@ SPLEETER_RUN = (
 )
 
 
-rule spleeter_model:
+rule get_spleeter_model:
     input:
         lock=SPLEETER_PROJECT / "uv.lock",
-        code=code("get_spleeter_model.py"),
+        code=step_files("get_spleeter_model.py"),
     output:
         manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
     log:
@@ -72,33 +76,37 @@ rule spleeter_model:
         "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
 
 
+# One job per block of songs (config spleeter.blocks): the model is loaded once and separates
+# every song of the block; each song's stems are written to STEM_FILE, and the block record
+# lists them.
 rule separate_spleeter:
     input:
-        segment=rules.segment_song.output.segment,
-        model=rules.spleeter_model.output.manifest,
-        lock=rules.spleeter_model.input.lock,
-        code=code("separate_spleeter.py"),
+        unpack(get_block_segments("spleeter")),
+        model=rules.get_spleeter_model.output.manifest,
+        lock=rules.get_spleeter_model.input.lock,
+        code=step_files("separate_spleeter.py"),
     output:
-        stems=expand("results/stems/spleeter/{{song}}/{stem}.wav", stem=STEMS),
+        tsv="results/stems/spleeter/blocks/{block}.tsv",
     log:
-        "logs/stems/spleeter/{song}.log",
+        "logs/stems/spleeter/block{block}.log",
     benchmark:
-        "benchmarks/stems/spleeter/{song}.tsv"
+        "benchmarks/stems/spleeter/block{block}.tsv"
     conda:
         SPLEETER_ENV
     threads: config["spleeter"]["threads"]
     resources:
         mem_mb=config["spleeter"]["mem_mb"],
-        runtime=20,
+        runtime=get_block_runtime("spleeter", minutes_per_segment=0.25),
         gpu=1,
         jobs_per_gpu=1,
     params:
         folder=str(SPLEETER_FOLDER),
         model_params=json.dumps(config["spleeter"]["model_params"]),
-        out_dir=lambda wildcards, output: str(Path(output.stems[0]).parent),
+        stems=get_stem_pattern("spleeter"),
     shell:
         f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
         "--model-folder {params.folder:q} --model-params {params.model_params:q} "
-        "--segment {input.segment:q} --out-dir {params.out_dir:q} --song {wildcards.song} "
+        "--segments {input.segments:q} --infos {input.infos:q} --stems {params.stems:q} "
+        "--record {output.tsv:q} --block {wildcards.block} "
         "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
         "--log {log:q}"

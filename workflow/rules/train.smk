@@ -2,11 +2,15 @@
 # one record per (separator, model, seed), written by jobs that each train one block of
 # `seeds_per_job` seeds of one (separator, model) in one process.
 
+# What a training job asks for, the same for every training rule: a GPU lease (gpu.py), the
+# memory of the backend and a tensor, runtime in minutes.
+TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1, "mem_mb": 4000, "runtime": 30}
+
 
 rule split_songs:
     input:
         songs=rules.write_song_table.output.tsv,
-        code=code("split_songs.py"),
+        code=step_files("split_songs.py"),
     output:
         tsv="results/splits/seed{seed}.tsv",
     log:
@@ -22,38 +26,30 @@ rule split_songs:
         "../scripts/split_songs.py"
 
 
-# One rule per block of seeds, `train_model_seeds{first}_{last}`: a job's outputs are the records
-# of its seeds, which a single rule with a seed wildcard cannot declare. Every training rule
-# takes the threads and resources given for `train_model` (profiles, --set-threads,
-# --set-resources), unless given its own.
-for seeds in SEED_BLOCKS:
-
-    rule:
-        name:
-            training_rule_name(seeds)
-        input:
-            tensor=get_model_tensor,
-            splits=expand(rules.split_songs.output.tsv, seed=seeds),
-            code=code("train_model.py"),
-        output:
-            json=expand(RUN_RECORD, seed=seeds, allow_missing=True),
-        log:
-            f"logs/runs/{{separator}}/{{model}}/seeds{seeds[0]}-{seeds[-1]}.log",
-        benchmark:
-            f"benchmarks/runs/{{separator}}/{{model}}/seeds{seeds[0]}-{seeds[-1]}.tsv"
-        conda:
-            MAIN_ENV
-        threads: 1
-        resources:
-            gpu=1,
-            jobs_per_gpu=1,
-            mem_mb=4000,
-            runtime=30,
-        params:
-            model=get_model_params,
-            seeds=seeds,
-        script:
-            "../scripts/train_model.py"
+# One job per block of `seeds_per_job` seeds of one (separator, model), `{seeds}` = `1-25`,
+# `26-50`, ...: it writes each seed's run record (RUN_RECORD) and lists them in its block record.
+rule train_model:
+    input:
+        tensor=get_model_tensor,
+        splits=get_block_splits,
+        code=step_files("train_model.py"),
+    output:
+        tsv="results/runs/{separator}/{model}/seeds{seeds}.tsv",
+    log:
+        "logs/runs/{separator}/{model}/seeds{seeds}.log",
+    benchmark:
+        "benchmarks/runs/{separator}/{model}/seeds{seeds}.tsv"
+    conda:
+        MAIN_ENV
+    threads: 1
+    resources:
+        **TRAINING_RESOURCES,
+    params:
+        model=get_model_params,
+        seeds=get_block_seeds,
+        records=get_block_run_records,
+    script:
+        "../scripts/train_model.py"
 
 
 # The genre-pair experiment of one (separator, model): every pair of genres as a binary task,
@@ -62,7 +58,7 @@ rule train_pairs:
     input:
         tensor=get_model_tensor,
         splits=expand(rules.split_songs.output.tsv, seed=PAIR_SEEDS),
-        code=code("train_pairs.py"),
+        code=step_files("train_pairs.py"),
     output:
         tsv="results/pairs/runs/{separator}/{model}.tsv",
     log:
@@ -73,17 +69,9 @@ rule train_pairs:
         MAIN_ENV
     threads: 1
     resources:
-        gpu=1,
-        jobs_per_gpu=1,
-        mem_mb=4000,
-        runtime=30,
+        **TRAINING_RESOURCES,
     params:
         model=get_model_params,
         seeds=PAIR_SEEDS,
     script:
         "../scripts/train_pairs.py"
-
-
-inherit_training_settings(
-    [training_rule_name(seeds) for seeds in SEED_BLOCKS] + ["train_pairs"]
-)

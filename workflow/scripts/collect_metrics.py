@@ -1,15 +1,18 @@
 """Gather every training run into the metrics table, the per-genre F1 table and the mean
 confusion matrices."""
 
+from sepconv import blocks
 from sepconv.evaluation import confusion
 from sepconv.evaluation.stats import genre_table, metrics_table
-from sepconv.io import write_text
+from sepconv.io import write_table
 from sepconv.learning import runs
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
-    records = [runs.load(path) for path in snakemake.input.runs]
+    records = [
+        runs.load(path) for block in snakemake.input.blocks for path in blocks.item_files(block)
+    ]
     metrics = metrics_table(records)
     log.info(
         "%d runs, %d rows: %s",
@@ -17,9 +20,9 @@ def main(snakemake, log):
         len(metrics),
         metrics.groupby(["selection", "separator", "model"]).size().to_dict(),
     )
-    write_text(snakemake.output.tsv, metrics.to_csv(sep="\t", index=False, float_format="%.6g"))
+    write_table(snakemake.output.tsv, metrics)
     genres = genre_table(records)
-    write_text(snakemake.output.genres, genres.to_csv(sep="\t", index=False, float_format="%.6g"))
+    write_table(snakemake.output.genres, genres)
     confusion.save(snakemake.output.confusion, confusion.mean_confusion(records))
 
 

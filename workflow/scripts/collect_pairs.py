@@ -4,7 +4,7 @@ gain over the baseline per pair with its correlation to the baseline's confusion
 import pandas as pd
 
 from sepconv.evaluation import plots
-from sepconv.io import write_text
+from sepconv.io import write_table
 from sepconv.learning.pairs import gains, summarise
 from sepconv.steps import run_step
 
@@ -19,7 +19,7 @@ def main(snakemake, log):
         (snakemake.output.matrix, summary),
         (snakemake.output.gains, gain),
     ):
-        write_text(path, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+        write_table(path, table)
     dpi = int(snakemake.params.figures["dpi"])
     for selection, png, pdf in zip(
         snakemake.params.selections, snakemake.output.png, snakemake.output.pdf, strict=True

@@ -4,22 +4,12 @@
 
 import numpy as np
 
+from sepconv import blocks
 from sepconv.io import read_audio
 from sepconv.names import MIXTURE, STEMS
-from sepconv.signal.features import MelFile, MelParams, analysis_signal, channel_audio, log_mel
-from sepconv.signal.segments import pieces
+from sepconv.signal.features import MelFile, MelParams, analysis_signal, segment_mels
+from sepconv.signal.segments import split_segments
 from sepconv.steps import run_step
-
-
-def segment_mels(audio_of, params, channels):
-    """``(C, n_mels, n_frames)`` spectrograms of one segment, given its ``audio_of`` (the
-    mixture, or the stems at the analysis rate)."""
-    if channels == [MIXTURE]:
-        audio, sr = audio_of
-        return np.stack([log_mel(audio, sr, params)])
-    return np.stack(
-        [log_mel(channel_audio(audio_of, c), params.sample_rate, params) for c in channels]
-    )
 
 
 def main(snakemake, log):
@@ -27,19 +17,26 @@ def main(snakemake, log):
     channels = list(snakemake.params.channels)
     if channels == [MIXTURE]:
         audio, sr = read_audio(snakemake.input.segment)
-        each = [(piece, sr) for piece in pieces(audio, params.segment_samples(sr), "segment")]
+        each = [
+            (piece, sr) for piece in split_segments(audio, params.segment_samples(sr), "segment")
+        ]
     else:
         # resampling is linear: bring each stem to the analysis rate once, then sum channels
         stems = {}
-        for stem, path in zip(STEMS, snakemake.input.stems, strict=True):
+        paths = (
+            blocks.item_files(snakemake.input.block, snakemake.wildcards.song)
+            if "block" in snakemake.input.keys()
+            else snakemake.input.stems
+        )
+        for stem, path in zip(STEMS, paths, strict=True):
             audio, sr = read_audio(path)
             stems[stem] = [
                 analysis_signal(piece, sr, params)
-                for piece in pieces(audio, params.segment_samples(sr), path)
+                for piece in split_segments(audio, params.segment_samples(sr), path)
             ]
         count = len(stems[STEMS[0]])
         each = [{stem: stems[stem][k] for stem in STEMS} for k in range(count)]
-    mels = np.stack([segment_mels(audio_of, params, channels) for audio_of in each])
+    mels = np.stack([segment_mels(signals, params, channels) for signals in each])
     for c, channel in enumerate(channels):
         mel = mels[:, c]
         log.info(

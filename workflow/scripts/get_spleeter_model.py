@@ -66,7 +66,7 @@ if __name__ == "__main__":
     run(
         main,
         args,
-        rule="spleeter_model",
+        rule="get_spleeter_model",
         wildcards={"model": args.model},
         threads=1,
         log_path=args.log,

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from sepconv.evaluation.stats import summarise, table1_markdown
-from sepconv.io import write_text
+from sepconv.io import write_table, write_text
 from sepconv.steps import run_step
 
 
@@ -11,7 +11,7 @@ def main(snakemake, log):
     metrics = pd.read_csv(snakemake.input.metrics, sep="\t")
     baseline = snakemake.params.baseline
     table = summarise(metrics, baseline)
-    write_text(snakemake.output.tsv, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+    write_table(snakemake.output.tsv, table)
     markdown = table1_markdown(table, baseline)
     write_text(snakemake.output.md, markdown)
     log.info("\n%s", markdown)

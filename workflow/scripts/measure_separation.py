@@ -3,9 +3,14 @@ has them (SI-SDR, and its improvement over the mixture as the estimate)."""
 
 import pandas as pd
 
-from sepconv.io import read_audio, write_text
+from sepconv.io import read_audio, write_table
 from sepconv.names import STEMS
-from sepconv.separators.quality import QUALITY_COLUMNS, song_quality, summarise_quality
+from sepconv.separators.quality import (
+    QUALITY_COLUMNS,
+    QUALITY_FLOAT_FORMAT,
+    song_quality,
+    summarise_quality,
+)
 from sepconv.steps import run_step
 
 
@@ -25,9 +30,9 @@ def main(snakemake, log):
                 }
             )
     quality = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
-    write_text(snakemake.output.tsv, quality.to_csv(sep="\t", index=False, float_format="%.4f"))
+    write_table(snakemake.output.tsv, quality, float_format=QUALITY_FLOAT_FORMAT)
     summary = summarise_quality(quality)
-    write_text(snakemake.output.summary, summary.to_csv(sep="\t", index=False, float_format="%.4f"))
+    write_table(snakemake.output.summary, summary, float_format=QUALITY_FLOAT_FORMAT)
     for _, row in summary.iterrows():
         log.info(
             "%s %s: median SI-SDR %.2f dB (mixture %.2f dB, improvement %+.2f dB), %d songs",

@@ -4,6 +4,7 @@ import pandas as pd
 
 from sepconv.errors import InputError
 from sepconv.evaluation import confusion, plots
+from sepconv.names import FIGURES
 from sepconv.steps import run_step
 
 
@@ -19,24 +20,25 @@ def main(snakemake, log):
     if selection not in set(metrics["selection"]):
         raise InputError(f"{snakemake.input.metrics} has no rows of selection {selection}")
     note = f"{trials} trials, selection: {selection}"
-    figures = {
-        "f1": plots.distributions(
+    draw = {
+        "f1": lambda: plots.distributions(
             metrics, "f1_macro", baseline, selection, f"Macro F1 over {note}"
         ),
-        "accuracy": plots.distributions(
+        "accuracy": lambda: plots.distributions(
             metrics, "accuracy", baseline, selection, f"Accuracy over {note}"
         ),
-        "paired_differences": plots.paired_differences(
+        "paired_differences": lambda: plots.paired_differences(
             significance, metrics, baseline, selection, f"Paired differences, {note}"
         ),
-        "confusion": plots.confusion_matrices(
+        "confusion": lambda: plots.confusion_matrices(
             matrices, selection, f"Mean row-normalised confusion, {note}"
         ),
-        "genres": plots.genre_differences(
+        "genres": lambda: plots.genre_differences(
             genres, selection, f"Per-genre F1: model − {baseline}, mean over {note}"
         ),
     }
-    for name, figure in figures.items():
+    for name in FIGURES:  # the rule declares these outputs
+        figure = draw[name]()
         plots.save(figure, snakemake.output[f"{name}_png"], snakemake.output[f"{name}_pdf"], dpi)
         log.info("%s (%s) written", name, selection)
 

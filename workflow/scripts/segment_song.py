@@ -3,9 +3,15 @@ to back in one file (one segment: the paper's protocol)."""
 
 import numpy as np
 
-from sepconv.io import write_audio, write_json
+from sepconv.io import write_audio
 from sepconv.signal.audio import load_song, resample, to_stereo
-from sepconv.signal.segments import auto_start, check_not_silent, cut_segment, segment_starts
+from sepconv.signal.segments import (
+    check_not_silent,
+    choose_starts,
+    cut_segment,
+    save_record,
+    segment_record,
+)
 from sepconv.steps import run_step
 
 
@@ -25,14 +31,9 @@ def main(snakemake, log):
         audio.shape[0] / sr_in,
     )
     audio = resample(to_stereo(audio, path), sr_in, sr)
-    start_s = snakemake.params.start
-    if start_s == "auto":
-        first = 0 if per_song > 1 else auto_start(audio, sr, n, seg["search_step"])
-        rule = "evenly spread" if per_song > 1 else "loudest window"
-    else:
-        first = int(round(float(start_s) * sr))
-        rule = "evenly spread from the sample sheet's start" if per_song > 1 else "sample sheet"
-    starts = segment_starts(first, len(audio), n, per_song)
+    starts, rule = choose_starts(
+        audio, sr, n, snakemake.params.start, per_song, seg.get("search_step")
+    )
     segments, levels = [], []
     for number, start in enumerate(starts, start=1):
         # `pad` reaches only songs that may be shorter than their segment (see the rule)
@@ -51,23 +52,9 @@ def main(snakemake, log):
             levels[-1],
         )
     write_audio(snakemake.output.segment, np.concatenate(segments), sr)
-    write_json(
+    save_record(
         snakemake.output.info,
-        {
-            "song": snakemake.wildcards.song,
-            "source": path,
-            "source_rate": sr_in,
-            "start_s": starts[0] / sr,
-            "start_sample": starts[0],
-            "start_rule": rule,
-            "segments": len(starts),
-            "start_samples": starts,
-            "starts_s": [start / sr for start in starts],
-            "sample_rate": sr,
-            "n_samples": n,
-            "rms_dbfs": round(levels[0], 3),
-            "rms_dbfs_each": [round(level, 3) for level in levels],
-        },
+        segment_record(snakemake.wildcards.song, path, sr_in, starts, rule, sr, n, levels),
     )
 
 

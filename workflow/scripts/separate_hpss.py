@@ -7,7 +7,7 @@ from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
 from sepconv.separators import check_stems
 from sepconv.separators.hpss import HpssParams, separate_hpss
-from sepconv.signal.segments import pieces
+from sepconv.signal.segments import split_segments
 from sepconv.steps import run_step
 
 
@@ -16,7 +16,9 @@ def main(snakemake, log):
     segment, sr = read_audio(snakemake.input.segment)
     parts = [
         separate_hpss(piece, sr, params)
-        for piece in pieces(segment, int(snakemake.params.n_samples), snakemake.input.segment)
+        for piece in split_segments(
+            segment, int(snakemake.params.n_samples), snakemake.input.segment
+        )
     ]
     stems = {stem: np.concatenate([part[stem] for part in parts]) for stem in STEMS}
     deviation = check_stems(stems, segment, tolerance=1e-4)

@@ -1,23 +1,21 @@
 """Oracle separation: the reference stems, cut at each segment's start."""
 
-import json
-
 import numpy as np
 
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
 from sepconv.separators.oracle import reference_stems
-from sepconv.signal.segments import pieces
+from sepconv.signal.segments import load_record, split_segments
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
-    info = json.loads(open(snakemake.input.info).read())
+    info = load_record(snakemake.input.info)
     segment, sr = read_audio(snakemake.input.segment)
-    starts = info.get("start_samples", [info["start_sample"]])
+    starts = info["start_samples"]
     parts = []
     for start, piece in zip(
-        starts, pieces(segment, info["n_samples"], snakemake.input.segment), strict=True
+        starts, split_segments(segment, info["n_samples"], snakemake.input.segment), strict=True
     ):
         stems, deviation = reference_stems(
             list(snakemake.input.stems), piece, sr, start, snakemake.wildcards.song

@@ -1,77 +1,156 @@
-"""Spleeter separation of one segment into bass, drums, other and vocals.
+"""Spleeter separation of a block of songs into bass, drums, other and vocals.
 
 Runs in ``envs/spleeter`` (``uv run --project envs/spleeter``), called by the
-``separate_spleeter`` rule's shell command; see ``sepconv.spleeter``.
+``separate_spleeter`` rule's shell command; see ``sepconv.separators.spleeter``. The model is
+built and restored once, then separates every song of the block; each song's stems go to
+their own files, and the block record lists them. A song that fails is logged with its
+reason and the others go on; the job then fails with one message naming every failed song,
+and the stems of the songs that succeeded stay where they are (the next run separates the
+block again).
 """
 
-import argparse
-import json
 import time
-from pathlib import Path
+
+START = time.perf_counter()  # before the heavy imports: what they cost is in the timings
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
-from sepconv.errors import InputError
-from sepconv.io import read_audio, write_audio
-from sepconv.learning import gpu
-from sepconv.names import STEMS
-from sepconv.separators.spleeter import (
+from sepconv import blocks  # noqa: E402
+from sepconv.errors import InputError, SeparationError, SepconvError  # noqa: E402
+from sepconv.io import read_audio, write_audio  # noqa: E402
+from sepconv.learning import gpu  # noqa: E402
+from sepconv.names import STEMS  # noqa: E402
+from sepconv.separators.spleeter import (  # noqa: E402
     SAMPLE_RATE,
     check_separation,
     checkpoint_problem,
     cutoff_hz,
     fold_stems,
+    import_backend,
     load_separator,
     missing_model_message,
     model_params,
     to_model_input,
 )
-from sepconv.steps import run
+from sepconv.signal.segments import load_record  # noqa: E402
+from sepconv.steps import run  # noqa: E402
+
+
+def separate_song(separator, segment_path: str, stems_pattern: str, song: str, log) -> dict:
+    """Separate one song's segment, check the stems and write them; return the stem files
+    (in STEMS order) and the seconds each part took."""
+    began = time.perf_counter()
+    segment, sr = read_audio(segment_path)
+    waveform = to_model_input(segment, sr)
+    read = time.perf_counter()
+    separated = separator.separate(waveform)
+    done = time.perf_counter()
+    stems = fold_stems(separated)
+    cutoff = cutoff_hz(separator.params)
+    levels = check_separation(stems, waveform, SAMPLE_RATE, cutoff)
+    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
+    for stem, path in zip(STEMS, files, strict=True):
+        write_audio(path, stems[stem], SAMPLE_RATE)
+    written = time.perf_counter()
+    log.info(
+        "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
+        "stems sum to the mixture below %.0f Hz with a residual of %.1f dB; stem levels %s",
+        song,
+        len(waveform) / SAMPLE_RATE,
+        sr,
+        segment.shape[1],
+        done - read,
+        cutoff,
+        levels["residual_db"],
+        {s: round(levels[f"{s}_db"], 1) for s in STEMS},
+    )
+    return {
+        "files": files,
+        "read_s": read - began,
+        "separate_s": done - read,
+        "write_s": written - done,
+        "song_s": written - began,
+    }
 
 
 def main(args, log):
+    started = time.perf_counter()
     folder = Path(args.model_folder)
     problem = checkpoint_problem(folder)
     if problem:
         raise InputError(missing_model_message(args.model, folder, problem))
+    if len(args.segments) != len(args.infos):
+        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
+    songs = [load_record(info)["song"] for info in args.infos]
     params = model_params(args.model, json.loads(args.model_params))
     params["model_dir"] = str(folder)
-    segment, sr = read_audio(args.segment)
-    waveform = to_model_input(segment, sr)
-    log.info(
-        "segment %s: %d Hz, %d channel(s) -> 44.1 kHz stereo", args.segment, sr, segment.shape[1]
-    )
+    log.info("block %s: %d song(s): %s", args.block, len(songs), ", ".join(songs))
     gpu.for_job(args, log)  # before TensorFlow starts
-    start = time.perf_counter()
+    importing = time.perf_counter()
+    import_backend()
+    loading = time.perf_counter()
+    log.info("TensorFlow and spleeter imported in %.2f s", loading - importing)
     separator = load_separator(params, folder, args.threads)
     loaded = time.perf_counter()
-    log.info("model %s restored from %s in %.2f s", args.model, folder, loaded - start)
-    separated = separator.separate(waveform)
+    log.info("model %s built and restored from %s in %.2f s", args.model, folder, loaded - loading)
+
+    rows, failed, per_song = [], [], []
+    for number, (song, segment) in enumerate(zip(songs, args.segments, strict=True), start=1):
+        try:
+            timing = separate_song(separator, segment, args.stems, song, log)
+        except Exception as err:  # one song's failure must not lose the others
+            known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
+            reason = str(err) if known else f"{type(err).__name__}: {err}"
+            log.error(
+                "%s (song %d of %d) failed: %s",
+                song,
+                number,
+                len(songs),
+                reason,
+                exc_info=not known,
+            )
+            failed.append(f"{song} ({segment}): {reason}")
+            continue
+        log.info("%s: song %d of %d done in %.2f s", song, number, len(songs), timing["song_s"])
+        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
+        rows += [(song, path, timing["song_s"]) for path in timing["files"]]
     log.info(
-        "separated %.2f s of audio in %.2f s",
-        len(waveform) / SAMPLE_RATE,
-        time.perf_counter() - loaded,
+        "timings %s",
+        json.dumps(
+            {
+                "imports_s": started - START,
+                "setup_s": importing - started,
+                "backend_s": loading - importing,
+                "model_s": loaded - loading,
+                "songs": per_song,
+                "script_s": time.perf_counter() - START,
+            }
+        ),
     )
-    stems = fold_stems(separated)
-    figures = check_separation(stems, waveform, SAMPLE_RATE, cutoff_hz(params))
-    log.info(
-        "stems sum to the mixture below %.0f Hz with a residual of %.1f dB; stem levels %s",
-        cutoff_hz(params),
-        figures["residual_db"],
-        {s: round(figures[f"{s}_db"], 1) for s in STEMS},
-    )
-    out = Path(args.out_dir)
-    for stem in STEMS:
-        write_audio(out / f"{stem}.wav", stems[stem], SAMPLE_RATE)
+    if failed:
+        kept = len(songs) - len(failed)
+        raise SeparationError(
+            f"{len(failed)} of {len(songs)} song(s) of spleeter block {args.block} failed: "
+            + "; ".join(failed)
+            + f". The stems of the other {kept} song(s) are written; the block runs again "
+            "next time"
+        )
+    blocks.save_record(args.record, rows)
 
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segment", required=True, help="the segment WAV")
+    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
+    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
     parser.add_argument("--model", required=True, help="spleeter model name (4stems, 5stems)")
     parser.add_argument("--model-folder", required=True, help="folder holding its checkpoint")
     parser.add_argument("--model-params", default="{}", help="JSON network overrides")
-    parser.add_argument("--out-dir", required=True, help="where {stem}.wav are written")
-    parser.add_argument("--song", required=True)
+    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
+    parser.add_argument("--record", required=True, help="the block record to write")
+    parser.add_argument("--block", required=True, help="the block's name, for the log")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
     parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
@@ -85,7 +164,7 @@ if __name__ == "__main__":
         main,
         args,
         rule="separate_spleeter",
-        wildcards={"song": args.song},
+        wildcards={"block": args.block},
         threads=args.threads,
         log_path=args.log,
     )

@@ -1,8 +1,7 @@
 """One seeded train/test split of the songs, shared by every model and separator."""
 
 from sepconv.corpus.songs import read_labels
-from sepconv.io import write_text
-from sepconv.learning.splits import split_songs
+from sepconv.learning.splits import save_split, split_songs
 from sepconv.steps import run_step
 
 
@@ -12,7 +11,7 @@ def main(snakemake, log):
     split = split_songs(table, seed, float(snakemake.params.test_size))
     counts = split.groupby(["genre", "subset"]).size().unstack(fill_value=0)
     log.info("seed %d: %s", seed, counts.to_dict(orient="index"))
-    write_text(snakemake.output.tsv, split.to_csv(sep="\t", index=False))
+    save_split(snakemake.output.tsv, split)
 
 
 run_step(snakemake, main)

@@ -3,10 +3,11 @@ record per seed."""
 
 import time
 
-import pandas as pd
 import psutil
 
+from sepconv import blocks
 from sepconv.learning import backend, gpu, runs
+from sepconv.learning.splits import load_split
 from sepconv.signal.tensors import Tensor
 from sepconv.steps import run_step
 
@@ -39,11 +40,12 @@ def main(snakemake, log):
         startup,
     )
     trainer = Trainer(tensor.X.shape[1:], len(tensor.genres), spec)
+    written = []
     for position, (seed, split_path, record_path) in enumerate(
-        zip(seeds, snakemake.input.splits, snakemake.output.json, strict=True)
+        zip(seeds, snakemake.input.splits, snakemake.params.records, strict=True)
     ):
         run_start = time.perf_counter()
-        split = pd.read_csv(split_path, sep="\t", dtype=str)
+        split = load_split(split_path)
         result = trainer.run(tensor.X, tensor.y, tensor.song, split, seed, log=log)
         for name, selection in result["selections"].items():
             log.info(
@@ -76,6 +78,8 @@ def main(snakemake, log):
             versions=backend.versions(),
         )
         runs.save(record_path, record)
+        written.append((seed, record_path, record["wall_time_s"]))
+    blocks.save_record(snakemake.output.tsv, written)
 
 
 run_step(snakemake, main)

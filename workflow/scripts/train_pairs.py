@@ -3,10 +3,9 @@ on each seed's shared split restricted to the pair, in one process."""
 
 import time
 
-import pandas as pd
-
-from sepconv.io import write_text
+from sepconv.io import write_table
 from sepconv.learning import backend, gpu
+from sepconv.learning.splits import load_split
 from sepconv.signal.tensors import Tensor
 from sepconv.steps import run_step
 
@@ -25,7 +24,7 @@ def main(snakemake, log):
     spec = ModelSpec.from_config(dict(snakemake.params.model))
     tensor = Tensor.load(snakemake.input.tensor)
     splits = {
-        int(seed): pd.read_csv(path, sep="\t", dtype=str)
+        int(seed): load_split(path)
         for seed, path in zip(snakemake.params.seeds, snakemake.input.splits, strict=True)
     }
     pairs = genre_pairs(tensor.genres)
@@ -42,7 +41,7 @@ def main(snakemake, log):
     runs = train_pairs(
         trainer, tensor, splits, snakemake.wildcards.separator, snakemake.wildcards.model, log
     )
-    write_text(snakemake.output.tsv, runs.to_csv(sep="\t", index=False, float_format="%.6g"))
+    write_table(snakemake.output.tsv, runs)
     log.info("%d runs in %.0f s", len(pairs) * len(splits), time.perf_counter() - start)
 
 

@@ -113,17 +113,24 @@ def merge(base: dict, overlay: dict) -> dict:
 def load_config(*overlays: str | Path) -> dict:
     """The workflow's config outside Snakemake (for tools): ``config/config.yaml``, the
     ``overlays`` merged over it, checked against the schema with its defaults filled in."""
-    from snakemake.utils import validate
-
     config = yaml.safe_load(CONFIG.read_text())
     for overlay in overlays:
         config = merge(config, yaml.safe_load(Path(overlay).read_text()) or {})
-    try:
-        validate(config, SCHEMA)
-    except Exception:
-        raise ConfigError(config_error(config, SCHEMA) or "invalid config") from None
+    validate_config(config)
     check(config)
     return config
+
+
+def validate_config(config: dict, schema_path: str | Path = SCHEMA) -> None:
+    """Check ``config`` against the schema and fill in its defaults, as Snakemake's
+    ``validate`` does; a problem is one :class:`ConfigError` naming the key (Snakemake's own
+    message prints the whole schema and config)."""
+    from snakemake.utils import validate
+
+    try:
+        validate(config, schema_path)
+    except Exception:
+        raise ConfigError(config_error(config, schema_path) or "invalid config") from None
 
 
 def channel_stems(channel: str) -> list[str]:
@@ -152,10 +159,17 @@ def enabled_models(config: dict) -> dict[str, dict]:
         if not entry.get("enabled", True):
             continue
         entry = {k: v for k, v in entry.items() if k != "enabled"}
-        if entry.get("epochs") is None:
-            entry["epochs"] = config["epochs"]
+        entry["epochs"] = model_epochs(entry, config["epochs"])
         models[name] = entry
     return models
+
+
+def model_epochs(entry: dict, epochs: int | None = None) -> int:
+    """A model's epochs: its own, else (``epochs: null``) the top-level ``epochs`` given,
+    else the schema's default."""
+    if entry.get("epochs") is not None:
+        return int(entry["epochs"])
+    return int(epochs if epochs is not None else defaults()["epochs"])
 
 
 def usable_separators(separators, songs, source: str) -> tuple[list[str], str | None]:

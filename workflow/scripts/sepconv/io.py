@@ -81,3 +81,13 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     """Write a text file atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+#: How the result tables write floats: six significant digits.
+TABLE_FLOAT_FORMAT = "%.6g"
+
+
+def write_table(path: str | os.PathLike, table, float_format: str = TABLE_FLOAT_FORMAT) -> None:
+    """Write a pandas DataFrame as a tab-separated table with a header, atomically: every
+    result table of the workflow (metrics, Table 1, significance, pairs, quality)."""
+    write_text(path, table.to_csv(sep="\t", index=False, float_format=float_format))

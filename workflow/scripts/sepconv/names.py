@@ -22,3 +22,12 @@ SELECTIONS = {
 METRICS = {"accuracy": "Accuracy", "f1_macro": "F1"}
 #: The same of single segments, where songs have several (config ``segment.per_song``).
 SEGMENT_METRICS = {"segment_accuracy": "Accuracy per segment", "segment_f1_macro": "F1 per segment"}
+#: The figures of each selection (``results/figures/{figure}_{selection}.png``), with their
+#: titles in the report: drawn by the ``plot_figures`` step, declared by its rule.
+FIGURES = {
+    "f1": "F1 distributions",
+    "accuracy": "accuracy distributions",
+    "paired_differences": "paired differences",
+    "confusion": "mean confusion matrices",
+    "genres": "per-genre F1 differences",
+}

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..errors import SheetError
 from ..names import MIXTURE, STEMS
@@ -24,7 +25,9 @@ from .genres import corpus_table
 COLUMNS = ["song", "genre", "artist", "path", "start", *STEMS, "has_stems", "origin"]
 SHEET_REQUIRED = ["song", "path", "genre"]
 SHEET_OPTIONAL = ["start", "artist", *STEMS]
-SONG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: The JSON schema of a song table row; it holds the song id's pattern too.
+SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "songs.schema.yaml"
+SONG_ID = re.compile(yaml.safe_load(SCHEMA.read_text())["properties"]["song"]["pattern"])
 #: Columns of ``results/songs.tsv``, what the splits and the tensors read of the table.
 LABEL_COLUMNS = ["song", "genre", "artist"]
 

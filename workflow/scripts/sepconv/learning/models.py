@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..config import defaults
+from ..config import defaults, model_epochs
 
 CONVS = ("standard", "separable")
 
@@ -47,9 +47,7 @@ class ModelSpec:
         values = {k: v for k, v in {**defaults("model"), **given}.items() if k in names}
         for key in ("filters", "kernel", "pool"):
             values[key] = tuple(int(v) for v in values[key])
-        if values.get("epochs") is None:
-            epochs = default_epochs if default_epochs is not None else defaults()["epochs"]
-            values["epochs"] = int(epochs)
+        values["epochs"] = model_epochs(entry, default_epochs)
         if values["conv"] not in CONVS:
             raise ValueError(f"conv must be one of {CONVS}, got {values['conv']!r}")
         return cls(**values)

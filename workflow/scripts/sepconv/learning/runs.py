@@ -33,20 +33,8 @@ METRIC_COLUMNS = [
 #: segments (the others are per song, from the mean probability over a song's segments).
 SEGMENT_COLUMNS = ["segment_accuracy", "segment_f1_macro"]
 #: Where each run's record lives: one file per (separator, model, seed).
-RECORD = "results/runs/{separator}/{model}/seed{seed}.json"
+RECORD_PATH = "results/runs/{separator}/{model}/seed{seed}.json"
 REQUIRED = ("separator", "model", "seed", "genres", "selections", "n_train", "n_test", "params")
-
-
-def seed_blocks(trials: int, per_job: int) -> list[list[int]]:
-    """Seeds 1..``trials`` in the blocks that one training job runs: ``[1..per_job],
-    [per_job+1..2*per_job], ...``, the last one shorter. A block is fixed by its seed numbers,
-    so more trials add blocks and leave the earlier ones as they are."""
-    if trials < 1 or per_job < 1:
-        raise ValueError(f"need trials >= 1 and per_job >= 1, got {trials} and {per_job}")
-    return [
-        list(range(first, min(first + per_job, trials + 1)))
-        for first in range(1, trials + 1, per_job)
-    ]
 
 
 def make_record(

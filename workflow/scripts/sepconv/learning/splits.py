@@ -12,6 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SplitError
+from ..io import write_text
+
+#: The columns of a split file, ``results/splits/seed{seed}.tsv``: one row per song.
+SPLIT_COLUMNS = ["song", "genre", "subset"]
 
 
 def _groups(table: pd.DataFrame) -> pd.Series:
@@ -90,4 +94,17 @@ def split_songs(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> pd.Da
             f"seed {seed}: no test song could be drawn for genre(s) {', '.join(missing)} "
             "without leaving a genre with no training song"
         )
+    return split
+
+
+def save_split(path, split: pd.DataFrame) -> None:
+    """Write a split (:data:`SPLIT_COLUMNS`) as a TSV."""
+    write_text(path, split[SPLIT_COLUMNS].to_csv(sep="\t", index=False))
+
+
+def load_split(path) -> pd.DataFrame:
+    """Read a split file written by :func:`save_split`, every column as text."""
+    split = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    if list(split.columns) != SPLIT_COLUMNS:
+        raise SplitError(f"{path} is not a split file (columns {', '.join(SPLIT_COLUMNS)})")
     return split

@@ -247,9 +247,10 @@ class Trainer:
                 )
         train_time = time.perf_counter() - fit_start
 
+        min_test_loss, last_epoch = SELECTIONS  # the paper's rule, and the last epoch
         chosen = {
-            "min_test_loss": int(np.argmin(hist["test_loss"])),
-            "last_epoch": spec.epochs - 1,
+            min_test_loss: int(np.argmin(hist["test_loss"])),
+            last_epoch: spec.epochs - 1,
         }
         selections = {}
         for name, index in chosen.items():

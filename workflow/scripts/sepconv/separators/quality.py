@@ -30,6 +30,8 @@ QUALITY_COLUMNS = [
     "si_sdr_mixture",
     "si_sdr_improvement",
 ]
+#: How the quality tables write their dB figures: four decimals.
+QUALITY_FLOAT_FORMAT = "%.4f"
 
 
 def song_quality(

@@ -176,6 +176,12 @@ class LoadedSeparator:
         return self.session.run(self.outputs, feed_dict={self.waveform: waveform})
 
 
+def import_backend() -> None:
+    """Import TensorFlow and spleeter's model code (seconds: a job times it on its own)."""
+    import tensorflow  # noqa: F401
+    from spleeter.model import EstimatorSpecBuilder  # noqa: F401
+
+
 def load_separator(params: dict, folder: str | os.PathLike, threads: int) -> LoadedSeparator:
     """Build spleeter's network for ``params`` and restore it from the checkpoint in
     ``folder`` (check it first with :func:`checkpoint_problem`)."""

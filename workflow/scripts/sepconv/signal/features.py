@@ -13,6 +13,7 @@ import numpy as np
 
 from ..config import channel_stems, defaults
 from ..io import write_npz
+from ..names import MIXTURE
 from .audio import fix_length, resample
 from .segments import segment_samples
 from .spectral import stft
@@ -125,6 +126,21 @@ def channel_audio(stems: dict[str, np.ndarray], channel: str) -> np.ndarray:
     for part in parts[1:]:
         total = total + stems[part]
     return total.astype(np.float32)
+
+
+def segment_mels(
+    signals: tuple[np.ndarray, int] | dict[str, np.ndarray], params: MelParams, channels: list[str]
+) -> np.ndarray:
+    """``(C, n_mels, n_frames)`` log-mel spectrograms of one segment's ``channels``: of the
+    mixture, given ``signals`` = ``(audio, sr)`` and channels ``[mixture]``; else of each stem
+    channel, given the stems at the analysis rate (``{stem: (n,)}``, see
+    :func:`analysis_signal`)."""
+    if list(channels) == [MIXTURE]:
+        audio, sr = signals
+        return np.stack([log_mel(audio, sr, params)])
+    return np.stack(
+        [log_mel(channel_audio(signals, c), params.sample_rate, params) for c in channels]
+    )
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,20 @@
 A segment is ``segment_samples(...)`` samples long (233,984 at 22,050 Hz, 10.61 s, for the
 paper's 458 frames at hop 512), the length that gives exactly ``n_frames`` centred mel frames
 at the analysis rate. A song gives ``segment.per_song`` segments (:func:`segment_starts`),
-stored back to back in one file, ``results/segments/{song}.wav``; :func:`pieces` splits such a
-file (or a separator's stem of it) into its segments again.
+stored back to back in one file, ``results/segments/{song}.wav``; :func:`split_segments`
+splits such a file (or a separator's stem of it) into its segments again. The segments' record,
+``results/segments/{song}.json``, is :func:`segment_record`.
 """
 
 from __future__ import annotations
 
+import json
+import os
+
 import numpy as np
 
 from ..errors import InputError
+from ..io import write_json
 
 
 def segment_samples(sr: int, n_frames: int, hop_length: int, analysis_rate: int) -> int:
@@ -55,7 +60,28 @@ def segment_starts(first: int, n_audio: int, n_samples: int, per_song: int) -> l
     return [int(round(x)) for x in np.linspace(first, last, per_song)]
 
 
-def pieces(audio: np.ndarray, n_samples: int, what: str = "audio") -> list[np.ndarray]:
+def choose_starts(
+    audio: np.ndarray,
+    sr: int,
+    n_samples: int,
+    start: str | float,
+    per_song: int = 1,
+    search_step: float | None = None,
+) -> tuple[list[int], str]:
+    """Where a song's segments start (samples at ``sr``), and by which rule: one segment at
+    the sample sheet's ``start`` (seconds) or, with ``start="auto"``, at the loudest window
+    (searched every ``search_step`` seconds, config ``segment.search_step``); several, evenly
+    spread from there (the song's start for ``auto``) to its end (:func:`segment_starts`)."""
+    if start == "auto":
+        first = 0 if per_song > 1 else auto_start(audio, sr, n_samples, search_step)
+        rule = "evenly spread" if per_song > 1 else "loudest window"
+    else:
+        first = int(round(float(start) * sr))
+        rule = "evenly spread from the sample sheet's start" if per_song > 1 else "sample sheet"
+    return segment_starts(first, len(audio), n_samples, per_song), rule
+
+
+def split_segments(audio: np.ndarray, n_samples: int, what: str = "audio") -> list[np.ndarray]:
     """The segments of ``audio`` stored back to back, ``n_samples`` each."""
     count, rest = divmod(len(audio), n_samples)
     if count < 1 or rest:
@@ -108,3 +134,46 @@ def check_not_silent(segment: np.ndarray, path: str, threshold_db: float = -80.0
     if level < threshold_db:
         raise InputError(f"{path}: the segment is silent ({level:.1f} dBFS RMS)")
     return level
+
+
+def segment_record(
+    song: str,
+    source: str,
+    source_rate: int,
+    starts: list[int],
+    start_rule: str,
+    sr: int,
+    n_samples: int,
+    levels_dbfs: list[float],
+) -> dict:
+    """The record of a song's segments, ``results/segments/{song}.json``: where each segment
+    starts (samples at ``sr``, and seconds), by which rule, its length and its level."""
+    return {
+        "song": song,
+        "source": source,
+        "source_rate": source_rate,
+        "start_s": starts[0] / sr,
+        "start_sample": starts[0],
+        "start_rule": start_rule,
+        "segments": len(starts),
+        "start_samples": list(starts),
+        "starts_s": [start / sr for start in starts],
+        "sample_rate": sr,
+        "n_samples": n_samples,
+        "rms_dbfs": round(levels_dbfs[0], 3),
+        "rms_dbfs_each": [round(level, 3) for level in levels_dbfs],
+    }
+
+
+def save_record(path: str | os.PathLike, record: dict) -> None:
+    """Write a segment record (:func:`segment_record`)."""
+    write_json(path, record)
+
+
+def load_record(path: str | os.PathLike) -> dict:
+    """Read a segment record; records written before several segments per song (without
+    ``start_samples``) give their one start there."""
+    with open(path) as handle:
+        record = json.load(handle)
+    record.setdefault("start_samples", [record["start_sample"]])
+    return record

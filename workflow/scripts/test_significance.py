@@ -4,7 +4,7 @@ Bayesian correlated t-test and the detectable difference; and the per-genre F1 d
 import pandas as pd
 
 from sepconv.evaluation.stats import genre_differences, significance
-from sepconv.io import write_text
+from sepconv.io import write_table
 from sepconv.steps import run_step
 
 
@@ -13,7 +13,7 @@ def main(snakemake, log):
     baseline = snakemake.params.baseline
     settings = dict(snakemake.params.statistics)
     table = significance(metrics, baseline, settings)
-    write_text(snakemake.output.tsv, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+    write_table(snakemake.output.tsv, table)
     for _, row in table.iterrows():
         log.info(
             "%s %s: %s (%s) - %s = %+.3f [%+.3f, %+.3f], p corrected %.3g (Holm %.3g); "
@@ -36,9 +36,7 @@ def main(snakemake, log):
         )
     genres = pd.read_csv(snakemake.input.genres, sep="\t")
     differences = genre_differences(genres, baseline, settings["alpha"])
-    write_text(
-        snakemake.output.genres, differences.to_csv(sep="\t", index=False, float_format="%.6g")
-    )
+    write_table(snakemake.output.genres, differences)
     log.info("per-genre F1 differences: %d rows", len(differences))
 
 
