@@ -16,7 +16,7 @@ def repo():
     return REPO
 
 
-#: The slowest modules first: the suite runs on two workers, each module on one of them
+#: The slowest modules first: the suite runs on several workers, each module on one of them
 #: (pytest-xdist's loadfile), so a slow module started last would leave one worker idle.
 SLOW_FIRST = (
     "test_workflow_slurm.py",

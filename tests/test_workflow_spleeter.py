@@ -222,7 +222,7 @@ def test_with_keep_going_a_failed_block_stops_only_itself(tiny_models, spleeter_
     (workdir / "results/segments/techno-02.wav").write_bytes(b"RIFF and nothing else")
     proc = run_snakemake(
         workdir,
-        "tensors",
+        *(f"results/stems/spleeter/blocks/{block}.tsv" for block in ("0", "1", "2")),
         "--forcerun",
         "separate_spleeter",
         "--keep-going",
