@@ -26,8 +26,9 @@ RULES = {
 }
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 LIBRARY = "\n".join(
-    path.read_text() for path in (REPO / "workflow" / "scripts").rglob("*.py")
-) + "\n".join(path.read_text() for path in (REPO / "tools").glob("*.py"))
+    path.read_text()
+    for path in [*(REPO / "workflow" / "scripts").rglob("*.py"), *(REPO / "tools").glob("*.py")]
+)
 
 
 def code_spans(path: Path) -> list[str]:

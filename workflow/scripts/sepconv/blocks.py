@@ -19,7 +19,8 @@ Two kinds of block:
   changes only the block it joins, removing one changes none but its own (which loses it), and
   raising the number of blocks from n to n + 1 moves songs only into the new block.
 
-Standard library only: the separators' own environments import it too.
+Light to import (the standard library and ``sepconv.io``'s atomic writes): the separators' own
+environments import it too.
 """
 
 from __future__ import annotations
