@@ -93,12 +93,13 @@ def main(argv=None) -> None:
         corpus_s = run_stage(workdir, overlays, args.cores, ["--until", "synthesize_song"])
         rest_s = run_stage(workdir, overlays, args.cores, ["tensors"])
         times = job_times(workdir)
-        n_songs = len(times.get("segments", []))
+        n_songs = len((workdir / "results/songs.tsv").read_text().splitlines()) - 1
 
         print(f"\n{n_songs} songs, separators {', '.join(args.separators)}, {args.cores} cores")
         print(f"corpus (--until synthesize_song): {corpus_s:7.1f} s wall")
         print(f"then the tensors target:          {rest_s:7.1f} s wall")
-        print(f"in all:                           {corpus_s + rest_s:7.1f} s wall\n")
+        print(f"in all:                           {corpus_s + rest_s:7.1f} s wall")
+        print(f"per song, after the corpus:       {rest_s / n_songs:7.2f} s wall\n")
         print(f"{'job times (s)':<16} {'jobs':>5} {'median':>7} {'mean':>7} {'total':>8}")
         for folder, values in times.items():
             print(

@@ -1,0 +1,109 @@
+"""Benchmark planning: a dry run of the default experiment on the synthetic corpus scaled up.
+
+    uv run python tools/benchmark_planning.py                   # 1x, 10x and 50x the corpus
+    uv run python tools/benchmark_planning.py --scale 1 10 --repeats 3 --configfile my.yaml
+    uv run python tools/benchmark_planning.py --scale 10 --profile 25
+
+For each scale, in a fresh temporary folder, it writes an overlay that multiplies the songs
+per genre of the default synthetic corpus, runs ``snakemake --dry-run`` (nothing computed, so
+every job of the experiment is planned), and prints the songs, the jobs planned, the median
+wall time of ``--repeats`` runs and the milliseconds per job. Every invocation of the
+workflow pays this: a dry run, a run, a resumed run, a report. With ``--profile N`` it runs
+the last scale once more under cProfile and prints the N functions with the most cumulative
+time, and the share of the time spent in the workflow's own files (rules and library).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def scaled_overlay(scale: int, folder: Path) -> Path:
+    """An overlay with ``scale`` times the default corpus's songs per genre."""
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    genres = config["dataset"]["synthetic"]["genres"]
+    overlay = folder / f"scale{scale}.yaml"
+    songs = {genre: count * scale for genre, count in genres.items()}
+    overlay.write_text(yaml.safe_dump({"dataset": {"synthetic": {"genres": songs}}}))
+    return overlay
+
+
+def dry_run(workdir: Path, overlays: list[Path], profile_out: Path | None = None) -> tuple:
+    """(seconds, jobs planned) of one dry run in ``workdir``."""
+    snakemake = ["-m", "snakemake"]
+    if profile_out:  # cProfile runs a script, not a module
+        snakemake = ["-m", "cProfile", "-o", str(profile_out), shutil.which("snakemake")]
+    cmd = [
+        *(sys.executable, *snakemake, "--dry-run", "--quiet", "rules", "--cores", "2"),
+        *("--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir)),
+        "--configfile",
+        *map(str, overlays),
+    ]
+    began = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"dry run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    total = re.search(r"^total\s+(\d+)$", proc.stdout + proc.stderr, re.MULTILINE)
+    return seconds, int(total[1]) if total else 0
+
+
+def print_profile(path: Path, top: int) -> None:
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    total = max(stats.total_tt, 1e-9)
+    own = sum(
+        row[2]  # own time of each function
+        for (file, _, _), row in stats.stats.items()
+        if "/workflow/" in file or file.endswith(("Snakefile", ".smk"))
+    )
+    print(
+        f"  profile: {total:.1f} s in all, {own:.1f} s ({own / total:.0%}) in the workflow's files"
+    )
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--configfile", action="append", default=[], type=Path, help="overlay(s)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="top N functions")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="sepconv-plan-") as tmp:
+        tmp = Path(tmp)
+        print("songs  jobs  median s  ms/job")
+        for scale in args.scale:
+            overlays = [*args.configfile, scaled_overlay(scale, tmp)]
+            workdir = tmp / f"work{scale}"
+            runs = [dry_run(workdir, overlays) for _ in range(args.repeats)]
+            seconds = statistics.median(s for s, _ in runs)
+            jobs = runs[0][1]
+            songs = sum(
+                yaml.safe_load(overlays[-1].read_text())["dataset"]["synthetic"]["genres"].values()
+            )  # noqa: E501
+            print(
+                f"{songs:5d} {jobs:5d} {seconds:9.1f} {1000 * seconds / max(jobs, 1):7.1f}",
+                flush=True,
+            )
+        if args.profile:
+            out = tmp / "plan.prof"
+            dry_run(tmp / "profiled", overlays, out)
+            print_profile(out, args.profile)
+
+
+if __name__ == "__main__":
+    main()
