@@ -6,8 +6,20 @@ import pytest
 import soundfile as sf
 
 from sepconv.errors import InputError
-from sepconv.signal.audio import load_song, to_stereo
-from sepconv.signal.segments import auto_start, check_not_silent, cut_segment, segment_samples
+from sepconv.signal.audio import SongReader, read_header, to_stereo
+from sepconv.signal.segments import (
+    auto_start,
+    check_not_silent,
+    cut_song,
+    read_segments,
+    segment_samples,
+)
+
+
+def load_song(path: str) -> tuple[np.ndarray, int]:
+    """A whole song as stored, through the reader's blocks."""
+    reader = SongReader(path, read_header(path).sample_rate or 1)
+    return np.concatenate(list(reader.source_blocks())), reader.source_rate
 
 
 def test_segment_length_gives_paper_frames():
@@ -24,12 +36,71 @@ def test_auto_start_finds_loudest_window(rng):
     assert auto_start(audio[:2000], sr, n) == 0
 
 
-def test_cut_segment_too_short_is_an_error_unless_padded():
-    audio = np.ones((100, 2), np.float32)
+def test_a_segment_past_the_end_is_an_error_unless_padded(tmp_path):
+    path = tmp_path / "song.wav"
+    sf.write(path, np.ones((100, 2), np.float32), 10, subtype="FLOAT")
     with pytest.raises(InputError, match=r"song\.wav is too short.*segment\.pad"):
-        cut_segment(audio, 50, 80, path="song.wav", sr=10)
-    padded = cut_segment(audio, 50, 80, path="song.wav", sr=10, pad=True)
+        read_segments(SongReader(str(path), 10, block_frames=7), [50], 80)
+    (padded,) = read_segments(SongReader(str(path), 10, block_frames=7), [50], 80, pad=True)
     assert padded.shape == (80, 2) and padded[:50].all() and not padded[50:].any()
+
+
+def whole_song_segments(path, sr, n, start, per_song, step_s, pad):
+    """The segments as cut from the whole song in memory: read at once, resampled at once,
+    the loudest window from one cumulative sum, the segments sliced and zero-padded."""
+    import soxr
+
+    from sepconv.signal.segments import segment_starts
+
+    audio, sr_in = sf.read(path, dtype="float32", always_2d=True)
+    audio = to_stereo(audio)
+    if sr_in != sr:
+        size = int(np.ceil(len(audio) * sr / sr_in))
+        audio = soxr.resample(audio, sr_in, sr, quality="HQ")[:size]
+        audio = np.pad(audio, [(0, size - len(audio)), (0, 0)])
+    if start == "auto" and per_song == 1:
+        power = np.square(audio, dtype=np.float64).mean(axis=1)
+        cumulative = np.concatenate([[0.0], np.cumsum(power)])
+        step = max(1, int(round(step_s * sr)))
+        starts = np.arange(0, len(power) - n + 1, step)
+        energy = cumulative[starts + n] - cumulative[starts]
+        first = int(starts[int(np.argmax(energy))]) if len(power) > n else 0
+    else:
+        first = 0 if start == "auto" else int(round(start * sr))
+    starts = segment_starts(first, len(audio), n, per_song)
+    segments = [audio[s : s + n] for s in starts]
+    assert pad or all(len(segment) == n for segment in segments)
+    return [np.pad(x, [(0, n - len(x)), (0, 0)]) for x in segments], starts
+
+
+@pytest.mark.parametrize(
+    "rate,channels,subtype,start,per_song,pad",
+    [
+        (22_050, 1, "PCM_16", "auto", 1, False),  # mono, resampled up
+        (48_000, 2, "FLOAT", "auto", 1, False),  # resampled down
+        (44_100, 2, "PCM_24", "auto", 1, False),  # at the segments' rate
+        (22_050, 2, "PCM_16", "auto", 3, False),  # evenly spread
+        (16_000, 1, "PCM_16", 0.7, 2, False),  # from the sheet's start
+        (44_100, 2, "FLOAT", 1.6, 1, True),  # past the end, padded
+    ],
+)
+def test_block_by_block_segments_equal_the_whole_song_s(
+    tmp_path, rng, rate, channels, subtype, start, per_song, pad
+):
+    """Reading in blocks (here 1,000 frames, so that windows and segments straddle them)
+    changes no sample and no start."""
+    seconds, sr, n, step = 2.3, 44_100, 44_100, 0.05
+    t = np.arange(int(seconds * rate)) / rate
+    loudness = 1 + 4 * np.exp(-(((t - 1.4) / 0.2) ** 2))  # a loud part at 1.4 s
+    audio = 0.05 * loudness[:, None] * rng.standard_normal((len(t), channels))
+    path = tmp_path / "song.wav"
+    sf.write(path, audio.astype(np.float32), rate, subtype=subtype)
+    expected, expected_starts = whole_song_segments(str(path), sr, n, start, per_song, step, pad)
+    reader = SongReader(str(path), sr, block_frames=1_000)
+    segments, starts, _ = cut_song(reader, n, start, per_song, step, pad=pad)
+    assert starts == expected_starts
+    assert all(np.array_equal(a, b) for a, b in zip(segments, expected, strict=True))
+    assert reader.source_frames == len(t) and reader.frames == int(np.ceil(len(t) * sr / rate))
 
 
 def test_to_stereo():

@@ -22,8 +22,9 @@ from sepconv.plan import load_songs
 
 SR = 22_050
 SCHEMA_KEYS = (
-    "baseline, dataset, epochs, features, figures, hpss, models, pairs, representations, "
-    "seeds_per_job, segment, separators, spleeter, statistics, test_size, trials"
+    "baseline, dataset, epochs, features, figures, hpss, max_jobs_per_step, models, pairs, "
+    "representations, seeds_per_job, segment, separators, songs_per_job, spleeter, statistics, "
+    "test_size, trials"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "
@@ -251,8 +252,10 @@ def audio_run(data, tmp_path_factory):
     rows = GOOD + [(song, path, "y") for song, path, _ in AUDIO_CASES]
     sheet = write_sheet(data, rows)
     workdir = tmp_path_factory.mktemp("work")
-    targets = [f"results/mels/hpss/{row[0]}.npz" for row in rows]
-    proc = run_snakemake(workdir, *targets, "--keep-going", config=sheet_config(sheet), check=False)
+    # one job per song: each bad song's own job fails with the file's message
+    targets = [f"results/mels/hpss/blocks/{row[0]}.tsv" for row in rows]
+    config = sheet_config(sheet, songs_per_job=1)
+    proc = run_snakemake(workdir, *targets, "--keep-going", config=config, check=False)
     return workdir, proc
 
 
@@ -261,8 +264,11 @@ def audio_run(data, tmp_path_factory):
 def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, message):
     workdir, proc = audio_run
     assert proc.returncode != 0
-    lines = (proc.stdout + proc.stderr).splitlines()
-    expected = f"Error in rule segment_song {{'song': '{song}'}}: {message.format(data=data)}"
+    # jobs run side by side: another job's unfinished line may precede the message
+    lines = [
+        line.split("Error in rule", 1)[-1] for line in (proc.stdout + proc.stderr).splitlines()
+    ]
+    expected = f" segment_song {{'block': '{song}'}}: {message.format(data=data)}"
     assert expected in lines
     assert not (workdir / f"results/segments/{song}.wav").exists()
     log = (workdir / f"logs/segments/{song}.log").read_text()

@@ -82,3 +82,86 @@ def test_block_records_round_trip_and_name_missing_files(tmp_path):
     (tmp_path / "other.tsv").write_text("song\tpath\n")
     with pytest.raises(InputError, match="is not a block record"):
         load_record(tmp_path / "other.tsv")
+
+
+def test_one_job_per_song_and_the_block_count_of_songs_per_job():
+    from sepconv.blocks import block_count
+
+    assert song_blocks(["b", "a"], None) == {"b": ["b"], "a": ["a"]}
+    assert song_block("a", None) == "a"
+    assert block_count(66, 1) is None
+    assert block_count(66, 8) == 9 and block_count(64, 8) == 8 and block_count(3, 8) == 1
+    assert block_count(2048, 8, 256) == 256 and block_count(10_000, 8, 256) == 256
+    assert block_count(66, 8, 256) == 9 and block_count(66, 1, 256) is None
+
+
+def test_a_block_runs_every_song_and_names_the_ones_that_fail(tmp_path, caplog):
+    import logging
+
+    from sepconv.blocks import ItemFiles, run_songs
+
+    log = logging.getLogger("test")
+
+    def do(song):
+        if song == "bad":
+            raise InputError(f"{song}.wav is too short")
+        if song == "bug":
+            raise KeyError("x")
+        path = tmp_path / f"{song}.npz"
+        path.write_bytes(b"x")
+        return [str(path)]
+
+    rows = run_songs(["a", "b"], do, log, what="x block", block="3", source=str)
+    assert [row[:2] for row in rows] == [
+        ("a", str(tmp_path / "a.npz")),
+        ("b", str(tmp_path / "b.npz")),
+    ]
+    with caplog.at_level(logging.INFO), pytest.raises(InputError) as err:
+        run_songs(
+            ["bad", "a", "bug", "c"],
+            do,
+            log,
+            what="x block",
+            block="3",
+            source=lambda s: f"{s}.wav",
+            error=InputError,
+        )
+    assert str(err.value) == (
+        "2 of 4 song(s) of x block 3 failed: bad (bad.wav): bad.wav is too short; "
+        "bug (bug.wav): KeyError: 'x'. The files of the other 2 song(s) are written; the "
+        "block runs again next time"
+    )
+    assert (tmp_path / "c.npz").exists()  # after both failures
+    assert "bad (song 1 of 4) failed" in caplog.text and "c: song 4 of 4 done in" in caplog.text
+    # one job per song: the song's own message
+    with pytest.raises(InputError, match=r"^bad\.wav is too short$"):
+        run_songs(["bad"], do, log, what="x block", block="bad", source=str, error=InputError)
+    # the files of several records, by song
+    save_record(tmp_path / "1.tsv", rows[:1])
+    save_record(tmp_path / "2.tsv", rows[1:])
+    files = ItemFiles([tmp_path / "1.tsv", tmp_path / "2.tsv"])
+    assert files.items() == ["a", "b"] and files.of("b") == [str(tmp_path / "b.npz")]
+    with pytest.raises(InputError, match="lists z"):
+        files.of("z")
+
+
+def test_a_separator_s_blocks_are_unions_of_the_per_song_blocks():
+    from sepconv.blocks import PER_SONG, SongBlocks
+
+    songs = [f"song-{i:03d}" for i in range(66)]
+    blocks = SongBlocks(songs, {PER_SONG: 9, "spleeter": 2})
+    for name in blocks.names("spleeter"):
+        inside = blocks.songs("spleeter", name)
+        per_song = {blocks.block_of(PER_SONG, s) for s in inside}
+        assert sorted(inside) == sorted(
+            s for block in per_song for s in blocks.songs(PER_SONG, block)
+        )
+    # a new song: one block of each step gains it, every other block keeps its songs
+    grown = SongBlocks([*songs, "song-new"], {PER_SONG: 9, "spleeter": 2})
+    for step in (PER_SONG, "spleeter"):
+        changed = [n for n in grown.names(step) if grown.songs(step, n) != blocks.songs(step, n)]
+        assert changed == [grown.block_of(step, "song-new")]
+    # one job per song: a separator's blocks are those of the songs' ids, as without blocks
+    alone = SongBlocks(songs, {PER_SONG: None, "spleeter": 2})
+    assert alone.names(PER_SONG) == songs
+    assert all(alone.block_of("spleeter", s) == song_block(s, 2) for s in songs)

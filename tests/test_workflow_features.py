@@ -12,13 +12,16 @@ from sepconv.signal.features import MelFile
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
+#: the per-song steps in blocks of about 2 songs: 3 blocks of the 6 songs
+CONFIG = {**TINY, "separators": ["oracle", "hpss"], "songs_per_job": 2}
+BLOCKS = 3
 SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02", "techno-03"]
 
 
 @pytest.fixture(scope="module")
 def tensors_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("tensors")
-    config = {**TINY, "separators": ["oracle", "hpss"]}
+    config = CONFIG
     run_snakemake(workdir, "tensors", "results/separation/quality.tsv", config=config)
     return workdir
 
@@ -77,16 +80,14 @@ def test_segments_and_stems(tensors_run):
 def test_every_job_logged_and_benchmarked(tensors_run):
     logs = list((tensors_run / "logs").rglob("*.log"))
     benchmarks = list((tensors_run / "benchmarks").rglob("*.tsv"))
-    # per song: corpus, segment, 2 separators, 3 mels (none, oracle, hpss); the song table;
+    # per block: corpus, segments, 2 separators, 3 mels (none, oracle, hpss); the song table;
     # 7 tensors (mix once, 3 per separator); the separation quality
-    assert len(logs) == len(benchmarks) == 6 * 7 + 1 + 7 + 1
+    assert len(logs) == len(benchmarks) == BLOCKS * 7 + 1 + 7 + 1
     assert all("done in" in log.read_text() for log in logs)
 
 
 def test_nothing_left_to_do(tensors_run):
-    proc = run_snakemake(
-        tensors_run, "tensors", "--dry-run", config={**TINY, "separators": ["oracle", "hpss"]}
-    )
+    proc = run_snakemake(tensors_run, "tensors", "--dry-run", config=CONFIG)
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
@@ -129,13 +130,13 @@ def test_benchmark_tool_reads_job_times_and_separation_quality(tensors_run):
     times = benchmark_features.job_times(tensors_run)
     assert {folder: len(v) for folder, v in times.items()} == {
         ".": 1,  # the song table
-        "corpus": 6,
-        "mels/hpss": 6,
-        "mels/none": 6,
-        "mels/oracle": 6,
-        "segments": 6,
-        "stems/hpss": 6,
-        "stems/oracle": 6,
+        "corpus": BLOCKS,
+        "mels/hpss": BLOCKS,
+        "mels/none": BLOCKS,
+        "mels/oracle": BLOCKS,
+        "segments": BLOCKS,
+        "stems/hpss": BLOCKS,
+        "stems/oracle": BLOCKS,
         "tensors/hpss": 3,
         "tensors/none": 1,
         "tensors/oracle": 3,

@@ -38,6 +38,7 @@ def config_for(directory):
         "dataset": {"source": "sheet", "sheet": str(directory / "songs.tsv")},
         "separators": ["hpss"],
         "trials": 2,
+        "songs_per_job": 1,  # one job per song: each song's steps re-run on their own
     }
 
 
@@ -87,7 +88,7 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     jobs, counts = planned(proc)
     assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}  # the song table gains a row
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
-    assert per_song and all("song=b3" in w for w in per_song)
+    assert per_song and all("block=b3" in w for w in per_song)
 
 
 def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run):
@@ -106,7 +107,7 @@ def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run)
     jobs, counts = planned(proc)
     assert counts == ONE_SONG_PLAN
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
-    assert per_song and all("song=a1" in w for w in per_song)
+    assert per_song and all("block=a1" in w for w in per_song)
 
 
 def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
@@ -125,3 +126,25 @@ def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
     _, counts = planned(proc)
     assert "compute_mel" not in counts and "separate_hpss" not in counts
     assert counts["write_song_table"] == 1 and counts["split_songs"] == 2
+
+
+def test_a_run_that_fails_on_a_new_song_changes_no_earlier_result(sheet_run):
+    """A seventh song whose audio holds NaN samples (which only the audio shows): the run
+    stops naming the file, and the song table and every tensor are as they were."""
+    data, workdir, _ = sheet_run
+    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y")]
+    write_sheet(data, good)
+    run_snakemake(workdir, "tensors", config=config_for(data))
+    table = (workdir / "results/songs.tsv").read_bytes()
+    tensors = {p: p.stat().st_mtime_ns for p in (workdir / "results/tensors").rglob("*.npz")}
+    audio = np.full((12 * 22_050, 1), 0.1, np.float32)
+    audio[1000] = np.nan
+    sf.write(data / "b4.wav", audio, 22_050, subtype="FLOAT")
+    write_sheet(data, [*good, ("b4", "y")])
+    proc = run_snakemake(workdir, "tensors", config=config_for(data), check=False)
+    assert proc.returncode != 0
+    assert f"audio file {data / 'b4.wav'} holds NaN or infinite samples" in (
+        proc.stdout + proc.stderr
+    )
+    assert (workdir / "results/songs.tsv").read_bytes() == table
+    assert tensors and {p: p.stat().st_mtime_ns for p in tensors} == tensors

@@ -11,8 +11,9 @@ import pytest
 from workflow_utils import REPO, TINY, run_snakemake
 
 pytestmark = pytest.mark.workflow
-CONFIG = {**TINY, "separators": ["hpss"]}
-SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02", "techno-03"]
+#: blocks of about 4 songs: the 6 songs in 2 blocks, and 7 still in 2
+CONFIG = {**TINY, "separators": ["hpss"], "songs_per_job": 4}
+BLOCKS = 2
 
 
 def plan(proc) -> tuple[dict[str, int], list[tuple[str, str]]]:
@@ -44,8 +45,8 @@ def test_a_new_separator_plans_only_its_own_spectrograms(copy_run):
     )
     counts, jobs = plan(proc)
     assert counts == {
-        "separate_oracle": 6,
-        "compute_mel": 6,
+        "separate_oracle": BLOCKS,
+        "compute_mel": BLOCKS,
         "stack_tensor": 3,  # oracle's novox, stems3, stems4
         "tensors": 1,
     }
@@ -66,13 +67,37 @@ def test_an_edited_library_module_reruns_the_jobs_that_import_it(copy_run):
         proc = run_snakemake(workdir, "tensors", "--dry-run", config=CONFIG, snakefile=snakefile)
         counts, jobs = plan(proc)
         assert counts == {
-            "separate_hpss": 6,
-            "compute_mel": 6,
+            "separate_hpss": BLOCKS,
+            "compute_mel": BLOCKS,
             "stack_tensor": 3,  # hpss's novox, stems3, stems4; not the mixture's
             "tensors": 1,
         }
         mels = [wildcards for rule, wildcards in jobs if rule == "compute_mel"]
         assert all("separator=hpss" in w for w in mels)
-        assert sorted(w.split("song=")[1] for w in mels) == SONGS
+        assert sorted(w.split("block=")[1] for w in mels) == ["0", "1"]
     finally:
         hpss.write_text(original)
+
+
+def test_a_new_song_plans_one_job_per_step(copy_run):
+    """House-04 joins one of the 2 blocks: that block's per-song jobs, and what holds every
+    song (the song table, the tensors)."""
+    copy, workdir = copy_run
+    genres = {**TINY["dataset"]["synthetic"]["genres"], "house": 4}
+    config = {
+        **CONFIG,
+        "dataset": {"synthetic": {**TINY["dataset"]["synthetic"], "genres": genres}},
+    }
+    proc = run_snakemake(
+        workdir, "tensors", "--dry-run", config=config, snakefile=copy / "Snakefile"
+    )
+    counts, jobs = plan(proc)
+    assert counts == {
+        "synthesize_song": 1,
+        "write_song_table": 1,
+        "segment_song": 1,
+        "separate_hpss": 1,
+        "compute_mel": 2,  # the mixture's and the hpss stems' spectrograms of its block
+        "stack_tensor": 4,
+        "tensors": 1,
+    }

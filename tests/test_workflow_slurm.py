@@ -65,7 +65,7 @@ def slurm_run(cluster, tmp_path_factory):
     # without an accounting database there is no sacct: squeue reports on jobs for
     # MinJobAge (300 s) after they end. Snakemake answers SIGTERM by waiting for its
     # running jobs, so the time limit ends with SIGKILL after 30 s more.
-    # Table 1 and the tests: the steps of every kind of job (per-song group, tensors,
+    # Table 1 and the tests: the steps of every kind of job (per-song blocks, tensors,
     # training on the GPU, local rules), without the separation quality's oracle stems
     cmd = [
         *("timeout", "-k", "30", "900", SNAKEMAKE),
@@ -95,9 +95,9 @@ def test_the_workflow_completes_through_slurm(slurm_run):
 
 
 def test_jobs_are_grouped_into_few_submissions(slurm_run):
-    """6 songs' 24 per-song steps (synthesis, segment, hpss, spectrogram) in one submission,
-    one per stacked tensor and one per training job (2 models x seeds 1-2): 5 submissions where
-    ungrouped jobs would make 28."""
+    """The 4 per-song steps of the 6 songs' one block (synthesis, segments, hpss stems,
+    spectrograms) in one submission, one per stacked tensor and one per training job (2
+    models x seeds 1-2): 5 submissions where ungrouped jobs would make 8."""
     _, out = slurm_run
     submitted = [line for line in out.splitlines() if "has been submitted with SLURM jobid" in line]
     assert len(submitted) == 5, "\n".join(submitted)

@@ -12,9 +12,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 
 from sepconv import config as sepconv_config, plan
-from sepconv.blocks import SongBlocks, seed_blocks
-from sepconv.imports import step_modules
-from sepconv.corpus.songs import LABEL_COLUMNS, table_source
+from sepconv.blocks import PER_SONG, SongBlocks, block_count, seed_blocks
+from sepconv.imports import library_digest
+from sepconv.corpus.songs import LABEL_COLUMNS, labels_unchanged, table_source
 from sepconv.errors import InputError
 from sepconv.learning.runs import RECORD_PATH as RUN_RECORD
 from sepconv.names import FIGURES, MIXTURE, NO_SEPARATOR, ORACLE, SELECTIONS, STEMS
@@ -35,8 +35,14 @@ MAIN_ENV = "../../envs/main.yaml"
 
 # Where a synthetic song's mixture and stems ({name}) are written; the song table points at it.
 CORPUS_FILE = "results/corpus/{song}/{name}.wav"
-# Where every separator writes a song's stems.
+# Where a song's segments and their record, every separator's stems of it, and its
+# spectrograms under a separator are written. The per-song steps run blocks of songs: a block
+# job's declared output is its block record (sepconv.blocks), which lists these files.
+SEGMENT_FILE = "results/segments/{song}.wav"
+SEGMENT_INFO = "results/segments/{song}.json"
 STEM_FILE = "results/stems/{separator}/{song}/{stem}.wav"
+MEL_FILE = "results/mels/{separator}/{song}.npz"
+STEM_RECORD = "results/stems/{separator}/blocks/{block}.tsv"
 
 SOURCE = table_source(config["dataset"])
 try:
@@ -60,11 +66,20 @@ MODELS = sepconv_config.enabled_models(config)
 # The genre-pair experiment: its enabled models and its seeds of the shared splits
 PAIR_MODELS = [name for name in config["pairs"]["models"] if name in MODELS]
 PAIR_SEEDS = list(range(1, config["pairs"]["trials"] + 1))
-# Blocks of work (sepconv.blocks): training runs `seeds_per_job` seeds per job; a separator
-# whose model is costly to load separates its songs in `blocks` jobs, a song's block fixed by
-# its id. Every other per-song step runs one job per song.
+# Blocks of work (sepconv.blocks): training runs `seeds_per_job` seeds per job; the per-song
+# steps (segments, hpss, oracle, spectrograms) run about `songs_per_job` songs per job (1: one
+# job per song); Spleeter separates its songs in `spleeter.blocks` jobs. A song's block is
+# fixed by its id.
 SEED_BLOCKS = seed_blocks(config["trials"], config["seeds_per_job"])
-SONG_BLOCKS = SongBlocks(SONGS.index, {"spleeter": config["spleeter"]["blocks"]})
+SONG_BLOCKS = SongBlocks(
+    SONGS.index,
+    {
+        PER_SONG: block_count(
+            len(SONGS), config["songs_per_job"], config["max_jobs_per_step"]
+        ),
+        "spleeter": config["spleeter"]["blocks"],
+    },
+)
 MEL_PARAMS = MelParams.from_config(config["features"])
 SEGMENT_RATE = config["segment"]["sample_rate"]
 SEGMENT_SAMPLES = MEL_PARAMS.segment_samples(SEGMENT_RATE)
@@ -94,21 +109,25 @@ onstart:
 
 
 wildcard_constraints:
-    song="|".join(map(re.escape, SONGS.index)),
+    # a block of the per-song steps: a number, or a song's id with one job per song
+    block=r"[^/]+",
     stem="|".join(STEMS),
     representation="|".join(map(re.escape, REPRESENTATIONS)),
     model="|".join(map(re.escape, MODELS)),
     separator="|".join([NO_SEPARATOR, *SEPARATORS]),
     seed=r"[1-9]\d*",
     seeds=r"[1-9]\d*-[1-9]\d*",
-    block=r"\d+",
 
 
-def step_files(script):
-    """A step script and the library files it imports: a rule's `code` input, so that a
-    changed library module re-runs the jobs whose steps import it."""
-    path = SCRIPTS_DIR / script
-    return [str(path), *step_modules(path, SCRIPTS_DIR)]
+def step_script(script):
+    """The path of a step script: a rule's `code` input."""
+    return str(SCRIPTS_DIR / script)
+
+
+def library_code(script):
+    """One digest of the library files a step script imports: a rule's `library` parameter,
+    so that a changed library module re-runs the jobs whose steps import it."""
+    return library_digest(SCRIPTS_DIR / script, SCRIPTS_DIR)
 
 
 def separators_for(representation):

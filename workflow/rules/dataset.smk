@@ -1,32 +1,36 @@
 # The songs: the embedded synthetic corpus, the song table, and one segment per song.
 
 
+# One job per block of songs (config songs_per_job), like the other per-song steps: each song's
+# mixture and stems go to CORPUS_FILE, and the block record lists them.
 rule synthesize_song:
     input:
-        code=step_files("synthesize_song.py"),
+        code=step_script("synthesize_song.py"),
     output:
-        mixture=expand(CORPUS_FILE, name=MIXTURE, allow_missing=True)[0],
-        stems=expand(CORPUS_FILE, name=STEMS, allow_missing=True),
-        info="results/corpus/{song}/info.json",
+        tsv="results/corpus/blocks/{block}.tsv",
     log:
-        "logs/corpus/{song}.log",
+        "logs/corpus/{block}.log",
     benchmark:
-        "benchmarks/corpus/{song}.tsv"
+        "benchmarks/corpus/{block}.tsv"
     conda:
         MAIN_ENV
     params:
-        genre=get_song_genre,
-        artist=get_song_artist,
+        library=library_code("synthesize_song.py"),
+        songs=get_synthesis_jobs,
         synthetic=synthesis_settings(),
+        corpus=file_pattern(CORPUS_FILE),
     script:
         "../scripts/synthesize_song.py"
 
 
 # What the splits and the tensors read of the song table (song, genre, artist): an edited
-# artist re-runs the splits, never a per-song job.
+# artist re-runs the splits, never a per-song job. Written once every song's segments are cut,
+# so a run that fails on a new song's audio leaves the table, and all that reads it, as it was
+# (rewritten with the same content after a block re-runs, it re-runs nothing: checksums).
 rule write_song_table:
     input:
-        code=step_files("write_song_table.py"),
+        segments=get_segment_blocks,
+        code=step_script("write_song_table.py"),
     output:
         tsv="results/songs.tsv",
     log:
@@ -37,29 +41,36 @@ rule write_song_table:
     conda:
         MAIN_ENV
     params:
+        library=library_code("write_song_table.py"),
         songs=song_labels(),
     script:
         "../scripts/write_song_table.py"
 
 
+# One job per block of songs (config songs_per_job): each song's segments go to SEGMENT_FILE
+# and their record to SEGMENT_INFO, and the block record lists them.
 rule segment_song:
     input:
-        audio=get_song_audio,
-        code=step_files("segment_song.py"),
+        audio=get_block_audio,
+        code=step_script("segment_song.py"),
     output:
-        segment="results/segments/{song}.wav",
-        info="results/segments/{song}.json",
+        tsv="results/segments/blocks/{block}.tsv",
     log:
-        "logs/segments/{song}.log",
+        "logs/segments/{block}.log",
     benchmark:
-        "benchmarks/segments/{song}.tsv"
+        "benchmarks/segments/{block}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        # a song is read block by block: its length does not count (docs/speed.md), the
+        # segments do, 3.7 MB each at the paper's length
+        mem_mb=500,
     params:
-        # the file itself, so that a sheet pointing a song at another file re-runs it
-        source=get_song_audio,
-        start=get_segment_start,
-        segment=get_segment_settings,
+        library=library_code("segment_song.py"),
+        # each song's file, start and settings, so that a change to one re-runs its block
+        songs=get_segment_jobs,
         n_samples=SEGMENT_SAMPLES,
+        segment=file_pattern(SEGMENT_FILE),
+        info=file_pattern(SEGMENT_INFO),
     script:
         "../scripts/segment_song.py"

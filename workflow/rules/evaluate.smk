@@ -4,7 +4,7 @@
 rule collect_metrics:
     input:
         blocks=get_training_records(),
-        code=step_files("collect_metrics.py"),
+        code=step_script("collect_metrics.py"),
     output:
         tsv="results/metrics.tsv",
         genres="results/genre_f1.tsv",
@@ -17,6 +17,7 @@ rule collect_metrics:
     conda:
         MAIN_ENV
     params:
+        library=library_code("collect_metrics.py"),
         # the runs it covers, so that fewer trials or models re-run it (see the profile)
         runs=get_run_ids(),
     script:
@@ -26,7 +27,7 @@ rule collect_metrics:
 rule make_table1:
     input:
         metrics=rules.collect_metrics.output.tsv,
-        code=step_files("make_table1.py"),
+        code=step_script("make_table1.py"),
     output:
         tsv=report(
             "results/table1.tsv",
@@ -42,6 +43,7 @@ rule make_table1:
     conda:
         MAIN_ENV
     params:
+        library=library_code("make_table1.py"),
         baseline=config["baseline"],
     script:
         "../scripts/make_table1.py"
@@ -51,7 +53,7 @@ rule test_significance:
     input:
         metrics=rules.collect_metrics.output.tsv,
         genres=rules.collect_metrics.output.genres,
-        code=step_files("test_significance.py"),
+        code=step_script("test_significance.py"),
     output:
         tsv=report(
             "results/significance.tsv",
@@ -71,6 +73,7 @@ rule test_significance:
     conda:
         MAIN_ENV
     params:
+        library=library_code("test_significance.py"),
         baseline=config["baseline"],
         statistics=config["statistics"],
     script:
@@ -83,7 +86,7 @@ rule plot_figures:
         confusion=rules.collect_metrics.output.confusion,
         significance=rules.test_significance.output.tsv,
         genres=rules.test_significance.output.genres,
-        code=step_files("plot_figures.py"),
+        code=step_script("plot_figures.py"),
     output:
         **get_figure_outputs(),
     log:
@@ -96,6 +99,7 @@ rule plot_figures:
     conda:
         MAIN_ENV
     params:
+        library=library_code("plot_figures.py"),
         baseline=config["baseline"],
         figures=config["figures"],
     script:
@@ -105,7 +109,7 @@ rule plot_figures:
 rule measure_separation:
     input:
         quality_inputs(),
-        code=step_files("measure_separation.py"),
+        code=step_script("measure_separation.py"),
     output:
         tsv="results/separation/quality.tsv",
         summary=report(
@@ -121,6 +125,7 @@ rule measure_separation:
     conda:
         MAIN_ENV
     params:
+        library=library_code("measure_separation.py"),
         files=quality_files(),
     script:
         "../scripts/measure_separation.py"
@@ -130,7 +135,7 @@ rule plot_quality:
     input:
         quality=rules.measure_separation.output.tsv,
         significance=rules.test_significance.output.tsv,
-        code=step_files("plot_quality.py"),
+        code=step_script("plot_quality.py"),
     output:
         png=report(
             "results/figures/separation_quality.png",
@@ -146,6 +151,7 @@ rule plot_quality:
     conda:
         MAIN_ENV
     params:
+        library=library_code("plot_quality.py"),
         baseline=config["baseline"],
         figures=config["figures"],
     script:
@@ -155,7 +161,7 @@ rule plot_quality:
 rule collect_pairs:
     input:
         runs=get_pair_paths(),
-        code=step_files("collect_pairs.py"),
+        code=step_script("collect_pairs.py"),
     output:
         runs="results/pairs/runs.tsv",
         matrix=report(
@@ -186,6 +192,7 @@ rule collect_pairs:
     conda:
         MAIN_ENV
     params:
+        library=library_code("collect_pairs.py"),
         # the files it reads, so that one left out re-runs it (see the profile's triggers)
         runs=get_pair_paths(),
         baseline=config["baseline"],

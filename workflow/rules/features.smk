@@ -1,31 +1,34 @@
-# Log-mel spectrograms per (separator, song) -- the mixture's once, under separator `none` --
-# then one stacked tensor per (separator, representation).
+# Log-mel spectrograms per (separator, block of songs) -- the mixture's once, under separator
+# `none` -- each song's to MEL_FILE; then one stacked tensor per (separator, representation).
 
 
 rule compute_mel:
     input:
-        unpack(get_mel_input),
-        code=step_files("compute_mel.py"),
+        records=get_mel_input,
+        code=step_script("compute_mel.py"),
     output:
-        npz="results/mels/{separator}/{song}.npz",
+        tsv="results/mels/{separator}/blocks/{block}.tsv",
     log:
-        "logs/mels/{separator}/{song}.log",
+        "logs/mels/{separator}/{block}.log",
     benchmark:
-        "benchmarks/mels/{separator}/{song}.tsv"
+        "benchmarks/mels/{separator}/{block}.tsv"
     conda:
         MAIN_ENV
     params:
+        library=library_code("compute_mel.py"),
         features=config["features"],
         channels=get_mel_channels,
+        songs=get_block_songs(PER_SONG),
+        mels=file_pattern(MEL_FILE),
     script:
         "../scripts/compute_mel.py"
 
 
 rule stack_tensor:
     input:
-        mels=get_separator_mels,
+        records=get_separator_mels,
         songs=rules.write_song_table.output.tsv,
-        code=step_files("stack_tensor.py"),
+        code=step_script("stack_tensor.py"),
     output:
         npz="results/tensors/{separator}/{representation}.npz",
     log:
@@ -35,6 +38,7 @@ rule stack_tensor:
     conda:
         MAIN_ENV
     params:
+        library=library_code("stack_tensor.py"),
         channels=get_representation_channels,
     script:
         "../scripts/stack_tensor.py"

@@ -19,40 +19,119 @@ def synthesis_settings():
     return {key: synthetic[key] for key in keys}
 
 
-def get_song_genre(wildcards):
-    return SONGS.loc[wildcards.song, "genre"]
+def get_synthesis_jobs(wildcards):
+    """A params function: the genre and artist of every song of the block, by song."""
+    return {
+        song: {"genre": SONGS.loc[song, "genre"], "artist": SONGS.loc[song, "artist"]}
+        for song in block_songs(PER_SONG, wildcards.block)
+    }
 
 
-def get_song_artist(wildcards):
-    return SONGS.loc[wildcards.song, "artist"]
+def song_files(block, columns):
+    """What declares the files of a block's songs in `columns` of the song table: the
+    synthesis block record for the embedded corpus (which lists them), else the files.
+    """
+    if config["dataset"]["source"] == "synthetic":
+        return [rules.synthesize_song.output.tsv.format(block=block)]
+    songs = block_songs(PER_SONG, block)
+    return [path for song in songs for path in SONGS.loc[song, columns].tolist()]
 
 
-def get_song_audio(wildcards):
-    """The song's full-length audio: the generated corpus file or the sheet's path."""
-    return SONGS.loc[wildcards.song, "path"]
+def block_songs(step, block):
+    """The songs of a block of `step` (PER_SONG, or a learned separator)."""
+    try:
+        return SONG_BLOCKS.songs(step, block)
+    except InputError as err:
+        raise WorkflowError(str(err)) from None
 
 
-def get_reference_stems(wildcards):
-    """The song's reference stems, in STEMS order: the corpus's or the sheet's files."""
-    return SONGS.loc[wildcards.song, list(STEMS)].tolist()
+def get_block_songs(step):
+    """A params function: the songs of the job's block, in order."""
+
+    def songs(wildcards):
+        return block_songs(step, wildcards.block)
+
+    return songs
 
 
-def get_segment_settings(wildcards):
-    """What cutting one song's segments depends on (sepconv.plan.segment_settings)."""
-    start = SONGS.loc[wildcards.song, "start"]
+def get_block_audio(wildcards):
+    """The full-length audio of the block's songs (see song_files)."""
+    return song_files(wildcards.block, ["path"])
+
+
+def segment_job(song):
+    """What cutting one song's segments depends on: its file (so that a sheet pointing a
+    song at another file re-runs it), its start (seconds, or 'auto') and the segment settings
+    (sepconv.plan.segment_settings)."""
+    start = SONGS.loc[song, "start"]
     short = plan.may_be_short(
         start,
         SEGMENT_SAMPLES / SEGMENT_RATE,
-        None if SONG_HEADERS is None else SONG_HEADERS.loc[wildcards.song],
+        None if SONG_HEADERS is None else SONG_HEADERS.loc[song],
         config["dataset"]["synthetic"]["duration"][0],
     )
-    return plan.segment_settings(config["segment"], start, short, SEGMENT_RATE)
+    return {
+        "audio": SONGS.loc[song, "path"],
+        "start": "auto" if pd.isna(start) else float(start),
+        "segment": plan.segment_settings(config["segment"], start, short, SEGMENT_RATE),
+    }
 
 
-def get_segment_start(wildcards):
-    """Segment start in seconds from the song table, or 'auto'."""
-    start = SONGS.loc[wildcards.song, "start"]
-    return "auto" if pd.isna(start) else float(start)
+def get_segment_jobs(wildcards):
+    """A params function: segment_job of every song of the block, by song."""
+    return {song: segment_job(song) for song in block_songs(PER_SONG, wildcards.block)}
+
+
+def segment_record(song):
+    """The block record of the segment job that cuts `song`."""
+    return rules.segment_song.output.tsv.format(
+        block=SONG_BLOCKS.block_of(PER_SONG, song)
+    )
+
+
+def get_segment_blocks(wildcards):
+    """Every block record of the segments: what the song table waits for, so that a run
+    that fails on a new song's audio leaves the table as it was. While the table's content
+    stays the same they are `ancient`: a block cut again (a song's new audio) does not
+    re-write the table and re-run the splits and trainings. (Snakemake does not look at the
+    parameters of a job whose ancient inputs another job re-makes, so a table that will
+    change must not take them as ancient.)"""
+    records = [
+        rules.segment_song.output.tsv.format(block=block)
+        for block in SONG_BLOCKS.names(PER_SONG)
+    ]
+    table = pd.DataFrame(song_labels(), columns=LABEL_COLUMNS)
+    if labels_unchanged(rules.write_song_table.output.tsv, table):
+        return [ancient(record) for record in records]
+    return records
+
+
+def get_segment_records(step):
+    """An input function: the segment block records of the songs of a block of `step`."""
+
+    def records(wildcards):
+        return sorted(
+            {segment_record(song) for song in block_songs(step, wildcards.block)}
+        )
+
+    return records
+
+
+def reference_stems(song):
+    """The song's reference stems, in STEMS order: the corpus's or the sheet's files."""
+    return SONGS.loc[song, list(STEMS)].tolist()
+
+
+def get_block_references(wildcards):
+    """The reference stems of the block's songs, by song."""
+    return {
+        song: reference_stems(song) for song in block_songs(PER_SONG, wildcards.block)
+    }
+
+
+def get_block_reference_files(wildcards):
+    """The reference stems of the block's songs (see song_files)."""
+    return song_files(wildcards.block, list(STEMS))
 
 
 def stem_files(separator, song):
@@ -60,15 +139,15 @@ def stem_files(separator, song):
     return [STEM_FILE.format(separator=separator, song=song, stem=s) for s in STEMS]
 
 
-def stem_inputs(separator, song):
-    """What a step that reads a song's stems declares as input: the four stem files, or,
-    for a separator that runs blocks of songs, the record of the song's block (which lists
-    the files)."""
-    if separator in SONG_BLOCKS:
-        separate = getattr(rules, f"separate_{separator}")
-        block = SONG_BLOCKS.block_of(separator, song)
-        return {"block": separate.output.tsv.format(block=block)}
-    return {"stems": stem_files(separator, song)}
+def separator_step(separator):
+    """The blocks a separator's jobs run: its own (a learned separator), or PER_SONG's."""
+    return separator if separator in SONG_BLOCKS else PER_SONG
+
+
+def stem_record(separator, song):
+    """The block record that lists a song's stems under a separator."""
+    block = SONG_BLOCKS.block_of(separator_step(separator), song)
+    return STEM_RECORD.format(separator=separator, block=block)
 
 
 def get_final_output():
@@ -88,61 +167,59 @@ def get_final_output():
 
 
 def get_block_segments(separator):
-    """The input function of a block separation rule: the segments of the block's songs
-    and their records (which name the song)."""
+    """A params function of a block separation rule: the segments of the block's songs and
+    their records (which name the song)."""
 
     def segments(wildcards):
         songs = block_songs(separator, wildcards.block)
         return {
-            "segments": [
-                rules.segment_song.output.segment.format(song=s) for s in songs
-            ],
-            "infos": [rules.segment_song.output.info.format(song=s) for s in songs],
+            "segments": [SEGMENT_FILE.format(song=s) for s in songs],
+            "infos": [SEGMENT_INFO.format(song=s) for s in songs],
         }
 
     return segments
-
-
-def block_songs(separator, block):
-    try:
-        return SONG_BLOCKS.songs(separator, block)
-    except InputError as err:
-        raise WorkflowError(str(err)) from None
 
 
 def get_block_runtime(separator, minutes_per_segment):
     """A block separation job's runtime in minutes: start-up and its songs' segments."""
 
     def runtime(wildcards):
-        songs = len(block_songs(separator, wildcards.block))
+        songs = len(block_songs(separator_step(separator), wildcards.block))
         segments = songs * config["segment"]["per_song"]
         return 10 + math.ceil(segments * minutes_per_segment)
 
     return runtime
 
 
+def file_pattern(pattern, **fields):
+    """A params function: a path pattern with `fields` filled and its other `{...}` left for
+    the block step to fill per song (a function, since Snakemake fills wildcards in params
+    strings)."""
+
+    def keep(wildcards):
+        names = re.findall(r"{(\w+)}", pattern)
+        return pattern.format(
+            **{name: fields.get(name, f"{{{name}}}") for name in names}
+        )
+
+    return keep
+
+
 def get_stem_pattern(separator):
-    """A params function: the separator's STEM_FILE with `{song}` and `{stem}` left for the
-    block step to fill (a function, since Snakemake fills wildcards in params strings).
-    """
-
-    def pattern(wildcards):
-        return STEM_FILE.format(separator=separator, song="{song}", stem="{stem}")
-
-    return pattern
+    """A params function: STEM_FILE of `separator`, with `{song}` and `{stem}` left."""
+    return file_pattern(STEM_FILE, separator=separator)
 
 
 # Spectrograms and tensors (features.smk)
 
 
 def get_mel_input(wildcards):
-    """The segment (separator `none`), or what declares the separator's stems of one song
-    (see stem_inputs)."""
+    """The block records that list the block's segments (separator `none`) or the
+    separator's stems of its songs."""
+    songs = block_songs(PER_SONG, wildcards.block)
     if wildcards.separator == NO_SEPARATOR:
-        return {
-            "segment": rules.segment_song.output.segment.format(song=wildcards.song)
-        }
-    return stem_inputs(wildcards.separator, wildcards.song)
+        return sorted({segment_record(song) for song in songs})
+    return sorted({stem_record(wildcards.separator, song) for song in songs})
 
 
 def get_mel_channels(wildcards):
@@ -150,15 +227,21 @@ def get_mel_channels(wildcards):
 
 
 def get_separator_mels(wildcards):
-    """The spectrogram files of every song under the tensor's separator."""
+    """The block records of every song's spectrograms under the tensor's separator."""
     if wildcards.separator not in separators_for(wildcards.representation):
         raise WorkflowError(
             f"representation {wildcards.representation} is computed for separator(s) "
             f"{', '.join(separators_for(wildcards.representation))}, "
             f"not {wildcards.separator}"
         )
-    return expand(
-        rules.compute_mel.output.npz, separator=wildcards.separator, song=SONGS.index
+    return sorted(
+        {
+            rules.compute_mel.output.tsv.format(
+                separator=wildcards.separator,
+                block=SONG_BLOCKS.block_of(PER_SONG, song),
+            )
+            for song in SONGS.index
+        }
     )
 
 
@@ -293,7 +376,7 @@ def quality_files():
             "separator": separator,
             "song": song,
             "genre": SONGS.loc[song, "genre"],
-            "mixture": rules.segment_song.output.segment.format(song=song),
+            "mixture": SEGMENT_FILE.format(song=song),
             "references": stem_files(ORACLE, song),
             "estimates": stem_files(separator, song),
         }
@@ -303,12 +386,12 @@ def quality_files():
 
 
 def quality_inputs():
-    """The files behind quality_files, as inputs (a block separator's by its records)."""
+    """The block records that list the files behind quality_files."""
     paths = set()
     for entry in quality_files():
-        paths.update([entry["mixture"], *entry["references"]])
-        for declared in stem_inputs(entry["separator"], entry["song"]).values():
-            paths.update([declared] if isinstance(declared, str) else declared)
+        paths.add(segment_record(entry["song"]))
+        paths.add(stem_record(ORACLE, entry["song"]))
+        paths.add(stem_record(entry["separator"], entry["song"]))
     return sorted(paths)
 
 

@@ -1,43 +1,49 @@
-# Separation into bass, drums, other and vocals: one job per (separator, song), and for a
-# separator whose model is costly to load, one job per block of songs (SONG_BLOCKS).
+# Separation into bass, drums, other and vocals: one job per (separator, block of songs), the
+# per-song steps' blocks (config songs_per_job) or, for a separator whose model is costly to
+# load, its own (SONG_BLOCKS). Each song's stems go to STEM_FILE, and the block record
+# (STEM_RECORD) lists them.
 
 
 rule separate_oracle:
     input:
-        segment=rules.segment_song.output.segment,
-        info=rules.segment_song.output.info,
-        stems=get_reference_stems,
-        code=step_files("separate_oracle.py"),
+        segments=get_segment_records(PER_SONG),
+        references=get_block_reference_files,
+        code=step_script("separate_oracle.py"),
     output:
-        stems=expand(STEM_FILE, separator=ORACLE, stem=STEMS, allow_missing=True),
+        tsv=STEM_RECORD.format(separator=ORACLE, block="{block}"),
     log:
-        "logs/stems/oracle/{song}.log",
+        f"logs/stems/{ORACLE}/{{block}}.log",
     benchmark:
-        "benchmarks/stems/oracle/{song}.tsv"
+        f"benchmarks/stems/{ORACLE}/{{block}}.tsv"
     conda:
         MAIN_ENV
     params:
+        library=library_code("separate_oracle.py"),
         # the files themselves, so that a sheet naming other reference stems re-runs it
-        references=get_reference_stems,
+        references=get_block_references,
+        stems=get_stem_pattern(ORACLE),
     script:
         "../scripts/separate_oracle.py"
 
 
 rule separate_hpss:
     input:
-        segment=rules.segment_song.output.segment,
-        code=step_files("separate_hpss.py"),
+        segments=get_segment_records(PER_SONG),
+        code=step_script("separate_hpss.py"),
     output:
-        stems=expand(STEM_FILE, separator="hpss", stem=STEMS, allow_missing=True),
+        tsv=STEM_RECORD.format(separator="hpss", block="{block}"),
     log:
-        "logs/stems/hpss/{song}.log",
+        "logs/stems/hpss/{block}.log",
     benchmark:
-        "benchmarks/stems/hpss/{song}.tsv"
+        "benchmarks/stems/hpss/{block}.tsv"
     conda:
         MAIN_ENV
     params:
+        library=library_code("separate_hpss.py"),
+        songs=get_block_songs(PER_SONG),
         hpss=config["hpss"],
         n_samples=SEGMENT_SAMPLES,
+        stems=get_stem_pattern("hpss"),
     script:
         "../scripts/separate_hpss.py"
 
@@ -58,7 +64,7 @@ SPLEETER_RUN = (
 rule get_spleeter_model:
     input:
         lock=SPLEETER_PROJECT / "uv.lock",
-        code=step_files("get_spleeter_model.py"),
+        code=step_script("get_spleeter_model.py"),
     output:
         manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
     log:
@@ -70,6 +76,7 @@ rule get_spleeter_model:
     conda:
         SPLEETER_ENV
     params:
+        library=library_code("get_spleeter_model.py"),
         folder=str(SPLEETER_FOLDER),
     shell:
         f"{SPLEETER_RUN}/get_spleeter_model.py --model {SPLEETER_MODEL} "
@@ -81,12 +88,12 @@ rule get_spleeter_model:
 # lists them.
 rule separate_spleeter:
     input:
-        unpack(get_block_segments("spleeter")),
+        segments=get_segment_records("spleeter"),
         model=rules.get_spleeter_model.output.manifest,
         lock=rules.get_spleeter_model.input.lock,
-        code=step_files("separate_spleeter.py"),
+        code=step_script("separate_spleeter.py"),
     output:
-        tsv="results/stems/spleeter/blocks/{block}.tsv",
+        tsv=STEM_RECORD.format(separator="spleeter", block="{block}"),
     log:
         "logs/stems/spleeter/block{block}.log",
     benchmark:
@@ -100,13 +107,16 @@ rule separate_spleeter:
         gpu=1,
         jobs_per_gpu=1,
     params:
+        library=library_code("separate_spleeter.py"),
         folder=str(SPLEETER_FOLDER),
         model_params=json.dumps(config["spleeter"]["model_params"]),
         stems=get_stem_pattern("spleeter"),
+        songs=get_block_segments("spleeter"),
     shell:
         f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
         "--model-folder {params.folder:q} --model-params {params.model_params:q} "
-        "--segments {input.segments:q} --infos {input.infos:q} --stems {params.stems:q} "
+        "--segments {params.songs[segments]:q} --infos {params.songs[infos]:q} "
+        "--stems {params.stems:q} "
         "--record {output.tsv:q} --block {wildcards.block} "
         "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
         "--log {log:q}"

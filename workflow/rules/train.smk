@@ -10,7 +10,7 @@ TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1, "mem_mb": 4000, "runtime": 30
 rule split_songs:
     input:
         songs=rules.write_song_table.output.tsv,
-        code=step_files("split_songs.py"),
+        code=step_script("split_songs.py"),
     output:
         tsv="results/splits/seed{seed}.tsv",
     log:
@@ -21,6 +21,7 @@ rule split_songs:
     conda:
         MAIN_ENV
     params:
+        library=library_code("split_songs.py"),
         test_size=config["test_size"],
     script:
         "../scripts/split_songs.py"
@@ -32,7 +33,7 @@ rule train_model:
     input:
         tensor=get_model_tensor,
         splits=get_block_splits,
-        code=step_files("train_model.py"),
+        code=step_script("train_model.py"),
     output:
         tsv="results/runs/{separator}/{model}/seeds{seeds}.tsv",
     log:
@@ -45,6 +46,7 @@ rule train_model:
     resources:
         **TRAINING_RESOURCES,
     params:
+        library=library_code("train_model.py"),
         model=get_model_params,
         seeds=get_block_seeds,
         records=get_block_run_records,
@@ -58,7 +60,7 @@ rule train_pairs:
     input:
         tensor=get_model_tensor,
         splits=expand(rules.split_songs.output.tsv, seed=PAIR_SEEDS),
-        code=step_files("train_pairs.py"),
+        code=step_script("train_pairs.py"),
     output:
         tsv="results/pairs/runs/{separator}/{model}.tsv",
     log:
@@ -71,6 +73,7 @@ rule train_pairs:
     resources:
         **TRAINING_RESOURCES,
     params:
+        library=library_code("train_pairs.py"),
         model=get_model_params,
         seeds=PAIR_SEEDS,
     script:

@@ -1,48 +1,43 @@
-"""Cut a song's segments, each the length that gives exactly n_frames mel frames; stored back
-to back in one file (one segment: the paper's protocol)."""
+"""Cut the segments of a block of songs, each the length that gives exactly n_frames mel
+frames, stored back to back in one file per song (one segment: the paper's protocol). A song
+is read block by block, so the job's memory does not depend on its length."""
 
 import numpy as np
 
+from sepconv import blocks
+from sepconv.errors import InputError
 from sepconv.io import write_audio
-from sepconv.signal.audio import load_song, resample, to_stereo
-from sepconv.signal.segments import (
-    check_not_silent,
-    choose_starts,
-    cut_segment,
-    save_record,
-    segment_record,
-)
+from sepconv.signal.audio import SongReader
+from sepconv.signal.segments import check_not_silent, cut_song, save_record, segment_record
 from sepconv.steps import run_step
 
 
-def main(snakemake, log):
-    path = str(snakemake.input.audio)
-    seg = snakemake.params.segment
+def cut(song, job, n, segment_path, info_path, log):
+    """Cut one song's segments and write them and their record; return the two files."""
+    path, seg = str(job["audio"]), job["segment"]
     sr = seg["sample_rate"]
     per_song = int(seg.get("per_song", 1))
-    n = int(snakemake.params.n_samples)  # the length that gives the configured mel frames
-    audio, sr_in = load_song(path)
+    reader = SongReader(path, sr)
+    # `pad` reaches only songs that may be shorter than their segment (see segment_job)
+    segments, starts, rule = cut_song(
+        reader, n, job["start"], per_song, seg.get("search_step"), pad=seg.get("pad", False)
+    )
     log.info(
-        "read %s: %d samples, %d channel(s), %d Hz (%.2f s)",
+        "%s: read %s: %d samples, %d channel(s), %d Hz (%.2f s)",
+        song,
         path,
-        audio.shape[0],
-        audio.shape[1],
-        sr_in,
-        audio.shape[0] / sr_in,
+        reader.source_frames,
+        reader.channels,
+        reader.source_rate,
+        reader.source_frames / reader.source_rate,
     )
-    audio = resample(to_stereo(audio, path), sr_in, sr)
-    starts, rule = choose_starts(
-        audio, sr, n, snakemake.params.start, per_song, seg.get("search_step")
-    )
-    segments, levels = [], []
-    for number, start in enumerate(starts, start=1):
-        # `pad` reaches only songs that may be shorter than their segment (see the rule)
-        segment = cut_segment(audio, start, n, path=path, sr=sr, pad=seg.get("pad", False))
+    levels = []
+    for number, (start, segment) in enumerate(zip(starts, segments, strict=True), start=1):
         where = path if per_song == 1 else f"{path} (segment {number} of {per_song})"
         levels.append(check_not_silent(segment, where))
-        segments.append(segment)
         log.info(
-            "segment %d: start %.3f s (%s), %d samples at %d Hz (%.3f s), %.1f dBFS RMS",
+            "%s: segment %d: start %.3f s (%s), %d samples at %d Hz (%.3f s), %.1f dBFS RMS",
+            song,
             number,
             start / sr,
             rule,
@@ -51,11 +46,33 @@ def main(snakemake, log):
             n / sr,
             levels[-1],
         )
-    write_audio(snakemake.output.segment, np.concatenate(segments), sr)
+    write_audio(segment_path, np.concatenate(segments), sr)
     save_record(
-        snakemake.output.info,
-        segment_record(snakemake.wildcards.song, path, sr_in, starts, rule, sr, n, levels),
+        info_path, segment_record(song, path, reader.source_rate, starts, rule, sr, n, levels)
     )
+    return [segment_path, info_path]
+
+
+def main(snakemake, log):
+    jobs = snakemake.params.songs
+    n = int(snakemake.params.n_samples)  # the length that gives the configured mel frames
+    rows = blocks.run_songs(
+        list(jobs),
+        lambda song: cut(
+            song,
+            jobs[song],
+            n,
+            snakemake.params.segment.format(song=song),
+            snakemake.params.info.format(song=song),
+            log,
+        ),
+        log,
+        what="segment block",
+        block=snakemake.wildcards.block,
+        source=lambda song: jobs[song]["audio"],
+        error=InputError,
+    )
+    blocks.save_record(snakemake.output.tsv, rows)
 
 
 run_step(snakemake, main)

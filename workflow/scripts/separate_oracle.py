@@ -1,7 +1,10 @@
-"""Oracle separation: the reference stems, cut at each segment's start."""
+"""Oracle separation of a block of songs: each song's reference stems, cut at each of its
+segments' starts."""
 
 import numpy as np
 
+from sepconv import blocks
+from sepconv.errors import SeparationError
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
 from sepconv.separators.oracle import reference_stems
@@ -9,21 +12,45 @@ from sepconv.signal.segments import load_record, split_segments
 from sepconv.steps import run_step
 
 
-def main(snakemake, log):
-    info = load_record(snakemake.input.info)
-    segment, sr = read_audio(snakemake.input.segment)
+def separate(song, references, segment_path, info_path, stems_pattern, log):
+    """Cut one song's reference stems like its segments and write them; return the files."""
+    info = load_record(info_path)
+    segment, sr = read_audio(segment_path)
     starts = info["start_samples"]
-    parts = []
-    for start, piece in zip(
-        starts, split_segments(segment, info["n_samples"], snakemake.input.segment), strict=True
-    ):
-        stems, deviation = reference_stems(
-            list(snakemake.input.stems), piece, sr, start, snakemake.wildcards.song
+    pieces = split_segments(segment, info["n_samples"], segment_path)
+    parts = reference_stems(list(references), pieces, sr, starts, song)
+    for start, (_, deviation) in zip(starts, parts, strict=True):
+        log.info(
+            "%s: stems cut at %.3f s; they sum to the segment within %.2g",
+            song,
+            start / sr,
+            deviation,
         )
-        log.info("stems cut at %.3f s; they sum to the segment within %.2g", start / sr, deviation)
-        parts.append(stems)
-    for stem, path in zip(STEMS, snakemake.output.stems, strict=True):
-        write_audio(path, np.concatenate([part[stem] for part in parts]), sr)
+    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
+    for stem, path in zip(STEMS, files, strict=True):
+        write_audio(path, np.concatenate([stems[stem] for stems, _ in parts]), sr)
+    return files
+
+
+def main(snakemake, log):
+    references = snakemake.params.references
+    segments = blocks.ItemFiles(snakemake.input.segments)
+    rows = blocks.run_songs(
+        list(references),
+        lambda song: separate(
+            song,
+            references[song],
+            *segments.of(song),
+            snakemake.params.stems,
+            log,
+        ),
+        log,
+        what="oracle block",
+        block=snakemake.wildcards.block,
+        source=lambda song: ", ".join(references[song]),
+        error=SeparationError,
+    )
+    blocks.save_record(snakemake.output.tsv, rows)
 
 
 run_step(snakemake, main)

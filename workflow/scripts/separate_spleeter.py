@@ -6,7 +6,7 @@ built and restored once, then separates every song of the block; each song's ste
 their own files, and the block record lists them. A song that fails is logged with its
 reason and the others go on; the job then fails with one message naming every failed song,
 and the stems of the songs that succeeded stay where they are (the next run separates the
-block again).
+block again): ``sepconv.blocks.run_songs``.
 """
 
 import time
@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
 from sepconv import blocks  # noqa: E402
-from sepconv.errors import InputError, SeparationError, SepconvError  # noqa: E402
+from sepconv.errors import InputError, SeparationError  # noqa: E402
 from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.names import STEMS  # noqa: E402
@@ -97,46 +97,37 @@ def main(args, log):
     loaded = time.perf_counter()
     log.info("model %s built and restored from %s in %.2f s", args.model, folder, loaded - loading)
 
-    rows, failed, per_song = [], [], []
-    for number, (song, segment) in enumerate(zip(songs, args.segments, strict=True), start=1):
-        try:
-            timing = separate_song(separator, segment, args.stems, song, log)
-        except Exception as err:  # one song's failure must not lose the others
-            known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
-            reason = str(err) if known else f"{type(err).__name__}: {err}"
-            log.error(
-                "%s (song %d of %d) failed: %s",
-                song,
-                number,
-                len(songs),
-                reason,
-                exc_info=not known,
-            )
-            failed.append(f"{song} ({segment}): {reason}")
-            continue
-        log.info("%s: song %d of %d done in %.2f s", song, number, len(songs), timing["song_s"])
+    per_song = []
+
+    def separate(song, segment):
+        timing = separate_song(separator, segment, args.stems, song, log)
         per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
-        rows += [(song, path, timing["song_s"]) for path in timing["files"]]
-    log.info(
-        "timings %s",
-        json.dumps(
-            {
-                "imports_s": started - START,
-                "setup_s": importing - started,
-                "backend_s": loading - importing,
-                "model_s": loaded - loading,
-                "songs": per_song,
-                "script_s": time.perf_counter() - START,
-            }
-        ),
-    )
-    if failed:
-        kept = len(songs) - len(failed)
-        raise SeparationError(
-            f"{len(failed)} of {len(songs)} song(s) of spleeter block {args.block} failed: "
-            + "; ".join(failed)
-            + f". The stems of the other {kept} song(s) are written; the block runs again "
-            "next time"
+        return timing["files"]
+
+    segments = dict(zip(songs, args.segments, strict=True))
+    try:
+        rows = blocks.run_songs(
+            songs,
+            lambda song: separate(song, segments[song]),
+            log,
+            what="spleeter block",
+            block=args.block,
+            source=segments.get,
+            error=SeparationError,
+        )
+    finally:
+        log.info(
+            "timings %s",
+            json.dumps(
+                {
+                    "imports_s": started - START,
+                    "setup_s": importing - started,
+                    "backend_s": loading - importing,
+                    "model_s": loaded - loading,
+                    "songs": per_song,
+                    "script_s": time.perf_counter() - START,
+                }
+            ),
         )
     blocks.save_record(args.record, rows)
 

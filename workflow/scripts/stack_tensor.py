@@ -1,7 +1,9 @@
-"""Stack per-song spectrograms of one separator into the tensor of one representation."""
+"""Stack per-song spectrograms of one separator (listed by the spectrogram blocks' records)
+into the tensor of one representation."""
 
 import numpy as np
 
+from sepconv import blocks
 from sepconv.corpus.songs import read_labels
 from sepconv.errors import InputError
 from sepconv.signal.features import MelFile
@@ -12,13 +14,14 @@ from sepconv.steps import run_step
 def main(snakemake, log):
     labels = read_labels(snakemake.input.songs)
     genre_of = dict(zip(labels["song"], labels["genre"], strict=True))
-    mels = [MelFile.load(path) for path in snakemake.input.mels]
-    songs = [m.song for m in mels]
-    if sorted(songs) != sorted(genre_of):
+    files = blocks.ItemFiles(snakemake.input.records)
+    if sorted(files.items()) != sorted(genre_of):
         raise InputError(
-            f"the spectrograms ({len(songs)} songs) and {snakemake.input.songs} "
+            f"the spectrograms ({len(files.items())} songs) and {snakemake.input.songs} "
             f"({len(genre_of)} songs) hold different songs"
         )
+    # in the song table's order
+    mels = [MelFile.load(files.of(song)[0]) for song in labels["song"]]
     tensor = Tensor.stack(mels, list(snakemake.params.channels), genre_of)
     counts = dict(zip(*np.unique(tensor.y, return_counts=True), strict=True))
     log.info(

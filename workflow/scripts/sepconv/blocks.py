@@ -17,7 +17,12 @@ Two kinds of block:
   of blocks, the jump consistent hash (Lamping & Veach 2014) of the first 8 bytes of the
   SHA-256 of the id. So a song never moves because another song comes or goes: adding a song
   changes only the block it joins, removing one changes none but its own (which loses it), and
-  raising the number of blocks from n to n + 1 moves songs only into the new block.
+  raising the number of blocks from n to n + 1 moves songs only into the new block. With no
+  number of blocks (``None``: one job per song), a song is its own block, named by its id.
+
+A block job runs its songs one after another through :func:`run_songs`: a song that fails is
+logged with its reason and the others go on; the job then fails with one message naming
+every failed song, and writes no block record, so the next run does the block again.
 
 Light to import (the standard library and ``sepconv.io``'s atomic writes): the separators' own
 environments import it too.
@@ -28,12 +33,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import os
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, SepconvError
 from .io import write_text
+
+#: The blocks of the per-song steps (segments, hpss, oracle, spectrograms), by this name in
+#: :class:`SongBlocks`; a learned separator has its own, by its name.
+PER_SONG = "songs"
 
 #: The columns of a block record, one row per file a job wrote.
 RECORD_COLUMNS = ("item", "file", "seconds")
@@ -65,19 +76,88 @@ def jump_hash(key: int, buckets: int) -> int:
     return bucket
 
 
-def song_block(song: str, blocks: int) -> str:
-    """The block (``"0"`` .. ``str(blocks - 1)``) that separates ``song``."""
+def song_block(song: str, blocks: int | None) -> str:
+    """The block (``"0"`` .. ``str(blocks - 1)``) of ``song``; the song itself for ``None``."""
+    if blocks is None:
+        return song
     key = int.from_bytes(hashlib.sha256(song.encode("utf-8")).digest()[:8], "big")
     return str(jump_hash(key, blocks))
 
 
-def song_blocks(songs: Iterable[str], blocks: int) -> dict[str, list[str]]:
-    """The non-empty blocks of ``songs``, by name in numeric order, each with its songs in
-    the order given."""
+def song_blocks(songs: Iterable[str], blocks: int | None) -> dict[str, list[str]]:
+    """The non-empty blocks of ``songs``, by name in numeric order (in the order given for
+    ``None``, one block per song), each with its songs in the order given."""
     grouped: dict[str, list[str]] = {}
     for song in songs:
         grouped.setdefault(song_block(song, blocks), []).append(song)
+    if blocks is None:
+        return grouped
     return {name: grouped[name] for name in sorted(grouped, key=int)}
+
+
+def block_count(songs: int, songs_per_job: int, max_jobs: int | None = None) -> int | None:
+    """The number of blocks that gives about ``songs_per_job`` songs a job (a hash spreads
+    them, so blocks vary around it), at most ``max_jobs``: beyond ``songs_per_job * max_jobs``
+    songs the blocks stay ``max_jobs`` and grow instead, so that a new song never changes the
+    number of blocks. ``None`` (one job per song) for ``songs_per_job`` 1."""
+    if songs_per_job < 1:
+        raise ValueError(f"songs_per_job must be at least 1, got {songs_per_job}")
+    if songs_per_job == 1:
+        return None
+    count = max(1, -(-songs // songs_per_job))
+    return count if max_jobs is None else min(count, max_jobs)
+
+
+def run_songs(
+    songs: Sequence[str],
+    do: Callable[[str], list[str]],
+    log: logging.Logger,
+    *,
+    what: str,
+    block: str,
+    source: Callable[[str], str],
+    error: type[SepconvError] = SepconvError,
+) -> list[tuple[str, str, float]]:
+    """Run ``do(song)``, which returns the files it wrote, for every song of a block, one
+    after another; return the block record's rows.
+
+    A song that fails is logged with its reason (and, for anything that is not a
+    :class:`SepconvError`, its traceback) and the others go on; then one ``error`` names
+    every failed song and its file (``source(song)``), and says that the other songs' files
+    are written (``what`` and ``block`` name the block in it: ``"spleeter block" "3"``). A
+    block that is one song (one job per song) fails with that song's reason alone.
+    """
+    rows, failed = [], []
+    for number, song in enumerate(songs, start=1):
+        began = time.perf_counter()
+        try:
+            files = do(song)
+        except Exception as err:  # one song's failure must not lose the others
+            known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
+            reason = str(err) if known else f"{type(err).__name__}: {err}"
+            log.error(
+                "%s (song %d of %d) failed: %s",
+                song,
+                number,
+                len(songs),
+                reason,
+                exc_info=not known,
+            )
+            failed.append((song, reason))
+            continue
+        seconds = time.perf_counter() - began
+        log.info("%s: song %d of %d done in %.2f s", song, number, len(songs), seconds)
+        rows += [(song, path, seconds) for path in files]
+    if failed:
+        if list(songs) == [block]:  # one job per song: the rule's wildcards name the song
+            raise error(failed[0][1])
+        raise error(
+            f"{len(failed)} of {len(songs)} song(s) of {what} {block} failed: "
+            + "; ".join(f"{song} ({source(song)}): {reason}" for song, reason in failed)
+            + f". The files of the other {len(songs) - len(failed)} song(s) are written; the "
+            "block runs again next time"
+        )
+    return rows
 
 
 def save_record(path: str | os.PathLike, rows: Sequence[tuple[object, str, float]]) -> None:
@@ -116,16 +196,53 @@ def item_files(path: str | os.PathLike, item: object = None) -> list[str]:
     return files
 
 
-class SongBlocks:
-    """The blocks of songs of the steps that separate a block of songs per job.
+class ItemFiles:
+    """The files that the block jobs of several records wrote, by item: what a step that
+    reads blocks' outputs takes as its input (the records) and asks for an item's files."""
 
-    ``counts`` maps such a step (a separator) to its number of blocks; :meth:`songs` and
-    :meth:`block_of` answer for it.
+    def __init__(self, records: Iterable[str | os.PathLike]):
+        self._where: dict[str, str] = {}
+        for record in records:
+            for row in load_record(record):
+                self._where.setdefault(row["item"], str(record))
+
+    def items(self) -> list[str]:
+        return list(self._where)
+
+    def of(self, item: object) -> list[str]:
+        """The files written for ``item``, in the order written, each checked to exist."""
+        if str(item) not in self._where:
+            raise InputError(
+                f"no block record of {', '.join(sorted(set(self._where.values())))} lists {item}"
+            )
+        return item_files(self._where[str(item)], item)
+
+
+class SongBlocks:
+    """The blocks of songs of the per-song steps and of the learned separators.
+
+    ``counts`` maps :data:`PER_SONG` (the per-song steps) and each learned separator to its
+    number of blocks (``None`` for :data:`PER_SONG`: one per song). A song's per-song block
+    is :func:`song_block` of its id; a learned separator's block is :func:`song_block` of the
+    name of that per-song block, so each of its blocks is a union of per-song blocks and
+    depends on their segments alone: a new song re-runs one block of every step. With one job
+    per song, a separator's blocks are those of the songs' ids. :meth:`songs` and
+    :meth:`block_of` answer for a step.
     """
 
-    def __init__(self, songs: Iterable[str], counts: dict[str, int]):
+    def __init__(self, songs: Iterable[str], counts: dict[str, int | None]):
         self.counts = dict(counts)
-        self._blocks = {step: song_blocks(songs, n) for step, n in self.counts.items()}
+        songs = list(songs)
+        per_song = self.counts.get(PER_SONG)
+        self._per_song = {song: song_block(song, per_song) for song in songs}
+        self._blocks: dict[str, dict[str, list[str]]] = {}
+        for step in self.counts:
+            grouped: dict[str, list[str]] = {}
+            for song in songs:
+                grouped.setdefault(self.block_of(step, song), []).append(song)
+            if step != PER_SONG or per_song is not None:
+                grouped = {name: grouped[name] for name in sorted(grouped, key=int)}
+            self._blocks[step] = grouped
 
     def __contains__(self, step: str) -> bool:
         return step in self.counts
@@ -135,13 +252,15 @@ class SongBlocks:
         return list(self._blocks[step])
 
     def block_of(self, step: str, song: str) -> str:
-        return song_block(song, self.counts[step])
+        per_song = self._per_song.get(song) or song_block(song, self.counts.get(PER_SONG))
+        if step == PER_SONG:
+            return per_song
+        return song_block(per_song, self.counts[step])
 
     def songs(self, step: str, block: str) -> list[str]:
         """The songs of one block; an error naming the blocks there are for one without."""
         if block not in self._blocks[step]:
             raise InputError(
-                f"{step} has no block {block}: of its {self.counts[step]} block(s), "
-                f"{', '.join(self._blocks[step])} hold songs"
+                f"{step} has no block {block}: its blocks are {', '.join(self._blocks[step])}"
             )
         return self._blocks[step][block]

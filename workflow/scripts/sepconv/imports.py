@@ -1,9 +1,12 @@
-"""Which library files a step script imports, so that a rule can list them as inputs.
+"""Which library files a step script imports, and one digest of their contents.
 
 Snakemake re-runs a job when its step script changes, not when the library code the script
-imports changes. Listing those files among a rule's inputs closes that gap: with the
-profile's checksums, an edited module re-runs exactly the jobs whose steps import it (and
-what depends on them), and a touched but unchanged one re-runs nothing.
+imports changes. A rule's ``library`` parameter, :func:`library_digest` of its step, closes
+that gap: Snakemake re-runs a job whose parameters changed, so an edited module re-runs
+exactly the jobs whose steps import it (and what depends on them), and a touched but
+unchanged one re-runs nothing. One short string per rule, the same for all of its jobs,
+costs the planning of a large collection nothing, where listing the 10 to 30 files as every
+job's inputs made Snakemake resolve and print each of them for each job.
 
 The imports are read with :mod:`ast`, without importing anything: every ``import sepconv...``
 and ``from sepconv... import ...`` of the script and, transitively, of the library modules it
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 from pathlib import Path
 
 PACKAGE = "sepconv"
@@ -85,3 +89,18 @@ def step_modules(script: str | Path, root: str | Path) -> list[str]:
     """Library files (under ``root``, the folder that holds the ``sepconv`` package) that the
     step ``script`` imports, directly or through other library modules, sorted."""
     return [str(p) for p in _closure(Path(root).resolve(), Path(script).resolve())]
+
+
+@functools.cache
+def _digest(root: Path, script: Path) -> str:
+    digest = hashlib.sha256()
+    for path in _closure(root, script):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def library_digest(script: str | Path, root: str | Path) -> str:
+    """The first 16 hex digits of the SHA-256 of the library files (paths under ``root`` and
+    contents) that the step ``script`` imports (:func:`step_modules`)."""
+    return _digest(Path(root).resolve(), Path(script).resolve())

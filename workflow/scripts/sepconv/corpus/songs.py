@@ -253,12 +253,26 @@ def load_song_table(dataset: dict, corpus_file: str, log=None) -> pd.DataFrame:
     return table.set_index("song", drop=False).sort_index()
 
 
+def labels_text(table: pd.DataFrame) -> str:
+    """The text of ``results/songs.tsv``: the :data:`LABEL_COLUMNS` of every song, sorted."""
+    labels = table[LABEL_COLUMNS].fillna("").sort_values("song")
+    return labels.to_csv(sep="\t", index=False)
+
+
 def write_labels(path, table: pd.DataFrame) -> None:
-    """Write ``results/songs.tsv``: the :data:`LABEL_COLUMNS` of every song, sorted."""
+    """Write ``results/songs.tsv`` (:func:`labels_text`)."""
     from ..io import write_text
 
-    labels = table[LABEL_COLUMNS].fillna("").sort_values("song")
-    write_text(path, labels.to_csv(sep="\t", index=False))
+    write_text(path, labels_text(table))
+
+
+def labels_unchanged(path, table: pd.DataFrame) -> bool:
+    """Whether ``path`` exists and holds what :func:`write_labels` would write for ``table``."""
+    try:
+        with open(path) as handle:
+            return handle.read() == labels_text(table)
+    except FileNotFoundError:
+        return False
 
 
 def read_labels(path) -> pd.DataFrame:

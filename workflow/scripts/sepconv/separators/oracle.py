@@ -6,8 +6,8 @@ import numpy as np
 
 from ..errors import SeparationError
 from ..names import STEMS
-from ..signal.audio import load_song, resample, to_stereo
-from ..signal.segments import cut_segment
+from ..signal.audio import SongReader
+from ..signal.segments import read_segments
 from . import check_stems
 
 #: How close reference stems read from files (rounded to 16 bits, resampled) must sum to the
@@ -16,17 +16,27 @@ MIN_SUM_SNR_DB = 40.0
 
 
 def reference_stems(
-    paths: list[str], segment: np.ndarray, sr: int, start: int, song: str
-) -> tuple[dict[str, np.ndarray], float]:
+    paths: list[str], segments: list[np.ndarray], sr: int, starts: list[int], song: str
+) -> list[tuple[dict[str, np.ndarray], float]]:
     """The stems in ``paths`` (one file per stem, in :data:`STEMS` order), brought to
-    ``sr`` Hz stereo and cut at sample ``start`` to the length of ``segment``, which they must
-    sum to (within 1e-4 of full scale, or :data:`MIN_SUM_SNR_DB`). Returns the stems and their
-    largest deviation from the segment."""
-    stems = {}
-    for stem, path in zip(STEMS, paths, strict=True):
-        audio, sr_in = load_song(path)
-        audio = resample(to_stereo(audio, path), sr_in, sr)
-        stems[stem] = cut_segment(audio, start, len(segment), path=path, sr=sr, pad=True)
+    ``sr`` Hz stereo and cut at each of ``starts`` to the length of the segment there (each
+    file read once, block by block), which they must sum to (within 1e-4 of full scale, or
+    :data:`MIN_SUM_SNR_DB`). Returns, per segment, the stems and their largest deviation
+    from it."""
+    n = len(segments[0])
+    cut = {
+        stem: read_segments(SongReader(path, sr), starts, n, pad=True)
+        for stem, path in zip(STEMS, paths, strict=True)
+    }
+    return [
+        _checked({stem: cut[stem][i] for stem in STEMS}, segment, song)
+        for i, segment in enumerate(segments)
+    ]
+
+
+def _checked(
+    stems: dict[str, np.ndarray], segment: np.ndarray, song: str
+) -> tuple[dict[str, np.ndarray], float]:
     try:
         deviation = check_stems(stems, segment, tolerance=np.inf)
     except SeparationError as err:

@@ -2,44 +2,104 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import InputError
 
+#: Frames read from a song file at a time: 2**18 (6 s at 44.1 kHz, 2 MB of float32 stereo),
+#: so that reading a song takes the same memory whatever its length.
+BLOCK_FRAMES = 1 << 18
 
-def load_song(path: str) -> tuple[np.ndarray, int]:
-    """Read a song as float32 ``(n_samples, n_channels)`` and its rate in Hz.
+
+class SongReader:
+    """A song file read in blocks of :data:`BLOCK_FRAMES` as float32 stereo at ``sr`` Hz, so
+    that what a job holds does not grow with the song's length.
 
     libsndfile (through soundfile) reads wav, flac, ogg, mp3, aiff and more; a file in a
     format it does not recognise (m4a, aac, wma, ...) is decoded by audioread, which uses
-    ffmpeg where it is installed.
+    ffmpeg where it is installed. Mono is copied to both channels; the resampling is soxr's
+    high quality, streamed, which gives every sample as resampling the whole song at once
+    would (``librosa.resample(..., res_type="soxr_hq")``), ``ceil(frames * sr / source_rate)``
+    samples in all.
 
-    Raises :class:`InputError` naming the file when it cannot be decoded, is truncated (its
-    header declares more audio than the file holds), holds no samples, or holds NaN or
-    infinite samples.
+    Opening raises :class:`InputError` naming the file when its header shows it cannot be
+    used (undecodable, truncated: the header declares more audio than the file holds, empty)
+    or it has more than two channels; :meth:`blocks` raises when it holds no samples, or NaN
+    or infinite ones. After a pass, :attr:`source_frames` and :attr:`frames` are its length
+    in the file and at ``sr``.
     """
-    import soundfile as sf
 
-    try:
-        info = sf.info(path)
-        audio, sr = sf.read(path, dtype="float32", always_2d=True)
-    except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, TypeError...
-        if not _unrecognised(path, err):
-            raise InputError(
-                f"cannot decode audio file {path}: {_decode_reason(path, err)}"
-            ) from None
-        audio, sr = _load_with_audioread(path)
-    else:
-        problem = _truncation_problem(path, info.extra_info)
-        if problem:
-            raise InputError(problem)
-    if audio.size == 0:
-        raise InputError(_empty_problem(path))
-    if not np.all(np.isfinite(audio)):
-        raise InputError(f"audio file {path} holds NaN or infinite samples")
-    return audio, int(sr)
+    def __init__(self, path: str, sr: int, block_frames: int = BLOCK_FRAMES):
+        header = read_header(path)
+        if header.problem:
+            raise InputError(header.problem)
+        if header.channels not in (1, 2):
+            raise InputError(f"{path} has {header.channels} channels; mono or stereo expected")
+        self.path, self.sr, self.block_frames = path, int(sr), int(block_frames)
+        self.source_rate, self.channels = header.sample_rate, header.channels
+        self.source_frames: int | None = None
+        self.frames: int | None = None
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The song from its start, ``(n, 2)`` float32 blocks at :attr:`sr` Hz."""
+        resampler = None
+        if self.source_rate != self.sr:
+            import soxr
+
+            resampler = soxr.ResampleStream(
+                self.source_rate, self.sr, 2, dtype="float32", quality="HQ"
+            )
+        n_out = 0
+        pending = None  # one block held back, so that the last one is passed as last
+        for raw in self.source_blocks():
+            if pending is not None:
+                out = resampler.resample_chunk(pending) if resampler else pending
+                n_out += len(out)
+                yield out
+            pending = to_stereo(raw, self.path)
+        if resampler is None:
+            n_out += len(pending)
+            yield pending
+        else:
+            target = int(np.ceil(self.source_frames * self.sr / self.source_rate))
+            out = resampler.resample_chunk(pending, last=True)
+            yield fix_length(out, max(0, target - n_out))  # soxr's flush, to the exact length
+            n_out = target
+        self.frames = n_out
+
+    def source_blocks(self) -> Iterator[np.ndarray]:
+        """The song from its start as stored: ``(n, channels)`` float32 blocks at
+        :attr:`source_rate` Hz."""
+        n_in = 0
+        for raw in self._decoded_blocks():
+            if not np.all(np.isfinite(raw)):
+                raise InputError(f"audio file {self.path} holds NaN or infinite samples")
+            n_in += len(raw)
+            yield raw
+        if not n_in:
+            raise InputError(_empty_problem(self.path))
+        self.source_frames = n_in
+
+    def _decoded_blocks(self) -> Iterator[np.ndarray]:
+        import soundfile as sf
+
+        try:
+            handle = sf.SoundFile(self.path)
+        except Exception as err:  # soundfile raises LibsndfileError, RuntimeError, TypeError...
+            if not _unrecognised(self.path, err):
+                reason = _decode_reason(self.path, err)
+                raise InputError(f"cannot decode audio file {self.path}: {reason}") from None
+            yield from _audioread_blocks(self.path, self.block_frames)
+            return
+        with handle:
+            while True:
+                block = handle.read(self.block_frames, dtype="float32", always_2d=True)
+                if not len(block):
+                    return
+                yield block
 
 
 @dataclass(frozen=True)
@@ -54,7 +114,7 @@ class Header:
 
 def read_header(path: str) -> Header:
     """The header of a song file (libsndfile's, or ffmpeg's through audioread for formats
-    libsndfile lacks), with the problem :func:`load_song` would raise where the header shows
+    libsndfile lacks), with the problem :class:`SongReader` would raise where the header shows
     one: undecodable, truncated, or empty. NaN samples and silence show only in the audio."""
     import soundfile as sf
 
@@ -123,18 +183,32 @@ def _unrecognised(path: str, err: Exception) -> bool:
     )
 
 
-def _load_with_audioread(path: str) -> tuple[np.ndarray, int]:
-    """Decode ``path`` with audioread (ffmpeg where installed) as float32 ``(n, channels)``."""
+def _audioread_blocks(path: str, block_frames: int) -> Iterator[np.ndarray]:
+    """Decode ``path`` with audioread (ffmpeg where installed) as float32 ``(n, channels)``
+    blocks of about ``block_frames``."""
     import audioread
 
     try:
         with audioread.audio_open(path) as decoder:
-            sr, channels = decoder.samplerate, decoder.channels
-            data = b"".join(decoder)  # 16-bit little-endian PCM, channels interleaved
+            channels = decoder.channels
+            frame_bytes = 2 * channels  # 16-bit little-endian PCM, channels interleaved
+            held = b""
+            for buffer in decoder:
+                held += buffer
+                if len(held) >= block_frames * frame_bytes:
+                    whole = len(held) - len(held) % frame_bytes
+                    yield _pcm16(held[:whole], channels)
+                    held = held[whole:]
+            whole = len(held) - len(held) % frame_bytes
+            if whole:
+                yield _pcm16(held[:whole], channels)
     except (audioread.DecodeError, OSError, EOFError) as err:
         raise InputError(f"cannot decode audio file {path}: {_undecodable_reason()}") from err
+
+
+def _pcm16(data: bytes, channels: int) -> np.ndarray:
     audio = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
-    return audio.reshape(-1, channels), int(sr)
+    return audio.reshape(-1, channels)
 
 
 def _decode_reason(path: str, err: Exception) -> str:

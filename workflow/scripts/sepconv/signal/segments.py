@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 
 import numpy as np
 
 from ..errors import InputError
 from ..io import write_json
+from .audio import SongReader
 
 
 def segment_samples(sr: int, n_frames: int, hop_length: int, analysis_rate: int) -> int:
@@ -31,20 +33,42 @@ def segment_samples(sr: int, n_frames: int, hop_length: int, analysis_rate: int)
 
 
 def auto_start(audio: np.ndarray, sr: int, n_samples: int, step_s: float = 0.5) -> int:
-    """Start sample of the loudest window of ``n_samples``, searched on a ``step_s`` grid.
+    """Start sample of the loudest window of ``n_samples`` of ``audio`` (:func:`loudest_start`
+    of one block)."""
+    return loudest_start([audio], sr, n_samples, step_s)[0]
+
+
+def loudest_start(
+    blocks: Iterable[np.ndarray], sr: int, n_samples: int, step_s: float = 0.5
+) -> tuple[int, int]:
+    """Start sample of the loudest window of ``n_samples`` in the audio given as consecutive
+    ``blocks``, searched on a ``step_s`` grid, and the audio's length in samples.
 
     The window with the highest mean power (over channels) wins; ties go to the earliest.
     For an EDM track this is the drop, the part a listener would pick as characteristic.
+    Only the running sum of the power at the grid's points is kept, so the memory does not
+    grow with the audio's length; the sums are the ones a cumulative sum over the whole
+    audio gives, to the last bit.
     """
-    power = np.square(audio, dtype=np.float64)
-    power = power.mean(axis=1) if power.ndim == 2 else power
-    if len(power) <= n_samples:
-        return 0
-    cumulative = np.concatenate([[0.0], np.cumsum(power)])
     step = max(1, int(round(step_s * sr)))
-    starts = np.arange(0, len(power) - n_samples + 1, step)
-    energy = cumulative[starts + n_samples] - cumulative[starts]
-    return int(starts[int(np.argmax(energy))])
+    total, length = 0.0, 0
+    at_start, at_end = [0.0], []  # cumulative power at k * step and at k * step + n_samples
+    for block in blocks:
+        power = np.square(block, dtype=np.float64)
+        power = power.mean(axis=1) if power.ndim == 2 else power
+        # cumulative[j] is the sum of the power before sample length + j
+        cumulative = np.cumsum(np.concatenate([[total], power]))
+        for points, offset in ((at_start, 0), (at_end, n_samples)):
+            k_first = max(0, -(-(length + 1 - offset) // step))
+            k_last = (length + len(power) - offset) // step
+            indices = np.arange(k_first, k_last + 1) * step + offset - length
+            points.extend(cumulative[indices].tolist())
+        total, length = float(cumulative[-1]), length + len(power)
+    if length <= n_samples:
+        return 0, length
+    windows = (length - n_samples) // step + 1
+    energy = np.asarray(at_end[:windows]) - np.asarray(at_start[:windows])
+    return int(np.argmax(energy)) * step, length
 
 
 def segment_starts(first: int, n_audio: int, n_samples: int, per_song: int) -> list[int]:
@@ -60,25 +84,62 @@ def segment_starts(first: int, n_audio: int, n_samples: int, per_song: int) -> l
     return [int(round(x)) for x in np.linspace(first, last, per_song)]
 
 
-def choose_starts(
-    audio: np.ndarray,
-    sr: int,
+def cut_song(
+    reader: SongReader,
     n_samples: int,
     start: str | float,
     per_song: int = 1,
-    search_step: float | None = None,
-) -> tuple[list[int], str]:
-    """Where a song's segments start (samples at ``sr``), and by which rule: one segment at
-    the sample sheet's ``start`` (seconds) or, with ``start="auto"``, at the loudest window
-    (searched every ``search_step`` seconds, config ``segment.search_step``); several, evenly
-    spread from there (the song's start for ``auto``) to its end (:func:`segment_starts`)."""
-    if start == "auto":
-        first = 0 if per_song > 1 else auto_start(audio, sr, n_samples, search_step)
-        rule = "evenly spread" if per_song > 1 else "loudest window"
+    search_step: float = 0.5,
+    pad: bool = False,
+) -> tuple[list[np.ndarray], list[int], str]:
+    """A song's segments, where they start (samples at ``reader.sr``) and by which rule: one
+    segment at the sample sheet's ``start`` (seconds) or, with ``start="auto"``, at the
+    loudest window (searched every ``search_step`` seconds, config ``segment.search_step``);
+    several, evenly spread from there (the song's start for ``auto``) to its end
+    (:func:`segment_starts`). The song is read block by block: once for one segment at a
+    given start, twice where the starts depend on the whole song."""
+    sr = reader.sr
+    length = None
+    if start == "auto" and per_song == 1:
+        first, length = loudest_start(reader.blocks(), sr, n_samples, search_step)
+        rule = "loudest window"
+    elif start == "auto":
+        first, rule = 0, "evenly spread"
     else:
         first = int(round(float(start) * sr))
         rule = "evenly spread from the sample sheet's start" if per_song > 1 else "sample sheet"
-    return segment_starts(first, len(audio), n_samples, per_song), rule
+    if per_song > 1 and length is None:
+        length = sum(len(block) for block in reader.blocks())
+    starts = segment_starts(first, length or 0, n_samples, per_song)
+    segments = read_segments(reader, starts, n_samples, pad=pad)
+    return segments, starts, rule
+
+
+def read_segments(
+    reader: SongReader, starts: list[int], n_samples: int, *, pad: bool = False
+) -> list[np.ndarray]:
+    """The ``n_samples`` of the song of ``reader`` from each of ``starts`` (samples at its
+    rate), read in one pass that keeps only the segments.
+
+    A song too short for a segment is an error naming the file, unless ``pad`` is set, when
+    the segment is zero-padded at its end.
+    """
+    for start in starts:
+        if start < 0:
+            raise InputError(f"{reader.path}: segment start must not be negative")
+    segments = [np.zeros((n_samples, 2), np.float32) for _ in starts]
+    length = 0
+    for block in reader.blocks():
+        for segment, start in zip(segments, starts, strict=True):
+            a, b = max(start, length), min(start + n_samples, length + len(block))
+            if a < b:
+                segment[a - start : b - start] = block[a - length : b - length]
+        length += len(block)
+    for start in starts:
+        if start + n_samples > length and not pad:
+            sr = reader.sr
+            raise InputError(too_short(reader.path, (start + n_samples) / sr, length / sr))
+    return segments
 
 
 def split_segments(audio: np.ndarray, n_samples: int, what: str = "audio") -> list[np.ndarray]:
@@ -97,34 +158,6 @@ def too_short(path: str, need: float, have: float, unit: str = " s") -> str:
         f"{path} is too short: the segment needs {need:.2f}{unit} from the song's start, "
         f"the file has {have:.2f}{unit} (set segment.pad: true to zero-pad short songs)"
     )
-
-
-def cut_segment(
-    audio: np.ndarray,
-    start: int,
-    n_samples: int,
-    *,
-    path: str = "",
-    sr: int | None = None,
-    pad: bool = False,
-) -> np.ndarray:
-    """``audio[start:start + n_samples]``, checked.
-
-    A song too short for the segment is an error naming the file, unless ``pad`` is set, when
-    the segment is zero-padded at its end.
-    """
-    if start < 0:
-        raise InputError(f"{path}: segment start must not be negative")
-    segment = audio[start : start + n_samples]
-    if len(segment) < n_samples:
-        have = len(audio) / sr if sr else len(audio)
-        need = (start + n_samples) / sr if sr else start + n_samples
-        unit = " s" if sr else " samples"
-        if not pad:
-            raise InputError(too_short(path, need, have, unit))
-        width = [(0, n_samples - len(segment))] + [(0, 0)] * (segment.ndim - 1)
-        segment = np.pad(segment, width)
-    return segment
 
 
 def check_not_silent(segment: np.ndarray, path: str, threshold_db: float = -80.0) -> float:
