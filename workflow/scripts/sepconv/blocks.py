@@ -87,10 +87,16 @@ def song_block(song: str, blocks: int | None) -> str:
 def song_blocks(songs: Iterable[str], blocks: int | None) -> dict[str, list[str]]:
     """The non-empty blocks of ``songs``, by name in numeric order (in the order given for
     ``None``, one block per song), each with its songs in the order given."""
+    return _grouped(songs, lambda song: song_block(song, blocks), numbered=blocks is not None)
+
+
+def _grouped(songs: Iterable[str], block_of: Callable[[str], str], numbered: bool) -> dict:
+    """``songs`` by ``block_of(song)``, each block's songs in the order given; the blocks in
+    numeric order when ``numbered``, else in the order they first appear."""
     grouped: dict[str, list[str]] = {}
     for song in songs:
-        grouped.setdefault(song_block(song, blocks), []).append(song)
-    if blocks is None:
+        grouped.setdefault(block_of(song), []).append(song)
+    if not numbered:
         return grouped
     return {name: grouped[name] for name in sorted(grouped, key=int)}
 
@@ -235,14 +241,14 @@ class SongBlocks:
         songs = list(songs)
         per_song = self.counts.get(PER_SONG)
         self._per_song = {song: song_block(song, per_song) for song in songs}
-        self._blocks: dict[str, dict[str, list[str]]] = {}
-        for step in self.counts:
-            grouped: dict[str, list[str]] = {}
-            for song in songs:
-                grouped.setdefault(self.block_of(step, song), []).append(song)
-            if step != PER_SONG or per_song is not None:
-                grouped = {name: grouped[name] for name in sorted(grouped, key=int)}
-            self._blocks[step] = grouped
+        self._blocks = {
+            step: _grouped(
+                songs,
+                lambda song, step=step: self.block_of(step, song),
+                numbered=step != PER_SONG or per_song is not None,
+            )
+            for step in self.counts
+        }
 
     def __contains__(self, step: str) -> bool:
         return step in self.counts
