@@ -31,7 +31,9 @@ def copy_run(tmp_path_factory):
     copy = tmp_path_factory.mktemp("workflow")
     shutil.copy(REPO / "Snakefile", copy / "Snakefile")
     for folder in ("workflow", "config", "envs", "profiles"):
-        shutil.copytree(REPO / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPO / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", ".venv")
+        )
     workdir = copy / "run"
     run_snakemake(workdir, "tensors", config=CONFIG, snakefile=copy / "Snakefile")
     return copy, workdir
