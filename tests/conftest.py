@@ -22,6 +22,7 @@ SLOW_FIRST = (
     "test_workflow_slurm.py",
     "test_workflow_train.py",
     "test_workflow_spleeter.py",
+    "test_workflow_demucs.py",
     "test_workflow_collections.py",
 )
 

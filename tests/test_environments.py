@@ -1,5 +1,5 @@
 """The environments: conda files that Snakemake can build, pins that agree with uv.lock, and
-the Spleeter environment's lock as an input of the rules that run in it."""
+the learned separators' locks as inputs of the rules that run in them."""
 
 import re
 import shutil
@@ -11,7 +11,7 @@ from workflow_utils import run_snakemake
 
 
 def test_conda_environment_files_are_buildable(repo):
-    for name in ("main.yaml", "spleeter.yaml"):
+    for name in ("main.yaml", "spleeter.yaml", "demucs.yaml"):
         env = yaml.safe_load((repo / "envs" / name).read_text())
         assert set(env) == {"channels", "dependencies"}, name
         assert "conda-forge" in env["channels"]
@@ -33,18 +33,20 @@ def test_conda_pins_match_the_lock(repo):
 
 
 @pytest.mark.workflow
-def test_spleeter_lock_is_an_input_of_the_spleeter_rules(repo, tmp_path):
+def test_the_separators_locks_are_inputs_of_their_rules(repo, tmp_path):
     proc = run_snakemake(
         tmp_path,
         "results/mels/spleeter/blocks/0.tsv",  # the 4 songs: one block of the per-song steps
+        "results/mels/demucs/blocks/0.tsv",
         "--dry-run",
         config={
             "dataset": {"synthetic": {"genres": {"house": 2, "techno": 2}, "songs_per_artist": 1}},
-            "separators": ["spleeter"],
+            "separators": ["spleeter", "demucs"],
         },
     )
     blocks = re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)+)", proc.stdout, re.MULTILINE)
     inputs = {rule: re.search(r"^    input: (.*)$", block, re.M)[1] for rule, block in blocks}
-    lock = str(repo / "envs" / "spleeter" / "uv.lock")
-    assert lock in inputs["get_spleeter_model"].split(", ")
-    assert lock in inputs["separate_spleeter"].split(", ")
+    for separator in ("spleeter", "demucs"):
+        lock = str(repo / "envs" / separator / "uv.lock")
+        assert lock in inputs[f"get_{separator}_model"].split(", ")
+        assert lock in inputs[f"separate_{separator}"].split(", ")

@@ -18,6 +18,8 @@ from sepconv.corpus.songs import LABEL_COLUMNS, labels_unchanged, table_source
 from sepconv.errors import InputError
 from sepconv.learning.runs import RECORD_PATH as RUN_RECORD
 from sepconv.names import FIGURES, MIXTURE, NO_SEPARATOR, ORACLE, SELECTIONS, STEMS
+from sepconv.separators.demucs import Settings as DemucsSettings
+from sepconv.separators.demucs import model_folder as demucs_model_folder
 from sepconv.separators.spleeter import model_root
 from sepconv.signal.collection import check_collection, problems_message
 from sepconv.signal.features import MelParams
@@ -68,8 +70,8 @@ PAIR_MODELS = [name for name in config["pairs"]["models"] if name in MODELS]
 PAIR_SEEDS = list(range(1, config["pairs"]["trials"] + 1))
 # Blocks of work (sepconv.blocks): training runs `seeds_per_job` seeds per job; the per-song
 # steps (segments, hpss, oracle, spectrograms) run about `songs_per_job` songs per job (1: one
-# job per song); Spleeter separates its songs in `spleeter.blocks` jobs. A song's block is
-# fixed by its id.
+# job per song); Spleeter and Demucs separate their songs in `spleeter.blocks` and
+# `demucs.blocks` jobs. A song's block is fixed by its id.
 SEED_BLOCKS = seed_blocks(config["trials"], config["seeds_per_job"])
 SONG_BLOCKS = SongBlocks(
     SONGS.index,
@@ -78,6 +80,7 @@ SONG_BLOCKS = SongBlocks(
             len(SONGS), config["songs_per_job"], config["max_jobs_per_step"]
         ),
         "spleeter": config["spleeter"]["blocks"],
+        "demucs": config["demucs"]["blocks"],
     },
 )
 MEL_PARAMS = MelParams.from_config(config["features"])

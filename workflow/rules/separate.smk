@@ -120,3 +120,81 @@ rule separate_spleeter:
         "--record {output.tsv:q} --block {wildcards.block} "
         "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
         "--log {log:q}"
+
+
+# Demucs runs in its own uv project (PyTorch): created on first use by `get_demucs_model`, which
+# every separation job waits for, and reused. Its lock file is an input of both rules, so a
+# changed environment re-runs them. The model folder is a Demucs local repository
+# (sepconv.separators.demucs), checked file by file before any song is separated.
+DEMUCS_PROJECT = ENVS_DIR / "demucs"
+DEMUCS_ENV = "../../envs/demucs.yaml"
+DEMUCS_MODEL = config["demucs"]["model"]
+DEMUCS_FOLDER = demucs_model_folder(config["demucs"]["model_dir"])
+DEMUCS_RUN = (
+    f"env -u VIRTUAL_ENV uv run --quiet --locked --project {DEMUCS_PROJECT} "
+    f"python {SCRIPTS_DIR}"
+)
+
+
+rule get_demucs_model:
+    input:
+        lock=DEMUCS_PROJECT / "uv.lock",
+        code=step_script("get_demucs_model.py"),
+    output:
+        manifest=f"results/demucs/{DEMUCS_MODEL}.json",
+    log:
+        f"logs/demucs/{DEMUCS_MODEL}.log",
+    benchmark:
+        f"benchmarks/demucs/{DEMUCS_MODEL}.tsv"
+    priority: 100
+    localrule: True
+    conda:
+        DEMUCS_ENV
+    params:
+        library=library_code("get_demucs_model.py"),
+        folder=str(DEMUCS_FOLDER),
+    shell:
+        f"{DEMUCS_RUN}/get_demucs_model.py --model {DEMUCS_MODEL} "
+        "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
+
+
+# One job per block of songs (config demucs.blocks), as for Spleeter: the model is loaded once
+# and separates every song of the block.
+rule separate_demucs:
+    input:
+        segments=get_segment_records("demucs"),
+        model=rules.get_demucs_model.output.manifest,
+        lock=rules.get_demucs_model.input.lock,
+        code=step_script("separate_demucs.py"),
+    output:
+        tsv=STEM_RECORD.format(separator="demucs", block="{block}"),
+    log:
+        "logs/stems/demucs/block{block}.log",
+    benchmark:
+        "benchmarks/stems/demucs/block{block}.tsv"
+    conda:
+        DEMUCS_ENV
+    threads: config["demucs"]["threads"]
+    resources:
+        mem_mb=config["demucs"]["mem_mb"],
+        runtime=get_block_runtime(
+            "demucs", minutes_per_segment=0.25 * max(1, config["demucs"]["shifts"])
+        ),
+        gpu=1,
+        jobs_per_gpu=1,
+    params:
+        library=library_code("separate_demucs.py"),
+        folder=str(DEMUCS_FOLDER),
+        settings=DemucsSettings.from_config(config["demucs"]).to_json(),
+        sum_tolerance_db=json.dumps(config["demucs"]["sum_tolerance_db"]),
+        stems=get_stem_pattern("demucs"),
+        songs=get_block_segments("demucs"),
+    shell:
+        f"{DEMUCS_RUN}/separate_demucs.py --model {DEMUCS_MODEL} "
+        "--model-folder {params.folder:q} --settings {params.settings:q} "
+        "--sum-tolerance-db {params.sum_tolerance_db:q} "
+        "--segments {params.songs[segments]:q} --infos {params.songs[infos]:q} "
+        "--stems {params.stems:q} "
+        "--record {output.tsv:q} --block {wildcards.block} "
+        "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
+        "--log {log:q}"

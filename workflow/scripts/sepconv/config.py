@@ -230,7 +230,7 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
         raise ConfigError(
             f"separators: only 'oracle' is listed, and it needs every song's reference stems, "
             f"which {source} does not give (sheet columns {', '.join(STEMS)}); "
-            "list hpss or spleeter"
+            "list hpss, spleeter or demucs"
         )
     from .errors import SplitError
     from .learning.splits import check_splittable

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError, SeparationError
-from ..names import STEMS
+from ..errors import InputError
+from . import learned
+from .learned import SAMPLE_RATE, to_model_input  # noqa: F401 (the step scripts' names)
 
-#: The rate and channels spleeter's models work at.
-SAMPLE_RATE = 44_100
 #: The models the workflow accepts, with the stems each gives.
 MODELS = {
     "4stems": ("vocals", "drums", "bass", "other"),
@@ -86,16 +85,7 @@ def missing_model_message(model: str, folder: Path, reason: str) -> str:
 
 def fold_stems(separated: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Spleeter's stems as the workflow's four: a 5stems ``piano`` is added to ``other``."""
-    missing = [s for s in STEMS if s not in separated]
-    if missing:
-        raise SeparationError(f"spleeter gave no {', '.join(missing)} stem")
-    stems = {s: np.asarray(separated[s], dtype=np.float32) for s in STEMS}
-    extra = [s for s in separated if s not in STEMS]
-    for name in extra:
-        if name != "piano":
-            raise SeparationError(f"spleeter gave an unexpected stem {name!r}")
-        stems["other"] = stems["other"] + np.asarray(separated[name], dtype=np.float32)
-    return stems
+    return learned.fold_stems(separated, "spleeter", into_other=("piano",))
 
 
 def lowpass(audio: np.ndarray, sr: int, cutoff: float) -> np.ndarray:
@@ -116,35 +106,18 @@ def check_separation(
 
     Spleeter's masks cover the spectrum up to ``cutoff`` Hz (its models zero the rest), so
     the stems must sum to the mixture low-passed there: the residual energy may be at most
-    ``tolerance_db`` relative to the mixture's. A stem equal to the mixture (within -40 dB)
-    is allowed alone (a song can be all drums), not for every stem: that is the output of
-    a model folder without weights.
+    ``tolerance_db`` relative to the mixture's (:func:`.learned.check_separation`). Every stem
+    a copy of the mixture is the output of a model folder without weights.
     """
-    mix = mixture.astype(np.float64)
-    energy = max(float(np.sum(mix**2)), 1e-20)
-
-    def db(x: np.ndarray) -> float:
-        return 10 * np.log10(max(float(np.sum(x**2)), 1e-20) / energy)
-
-    for stem in STEMS:
-        if stems[stem].shape != mixture.shape:
-            raise SeparationError(
-                f"spleeter's {stem} stem has shape {stems[stem].shape}, the segment {mixture.shape}"
-            )
-    copies = [s for s in STEMS if db(stems[s].astype(np.float64) - mix) < -40.0]
-    if len(copies) == len(STEMS):
-        raise SeparationError(
-            "every spleeter stem is a copy of the mixture: the model gave no separation "
-            "(a model folder without trained weights does this)"
-        )
-    total = sum(stems[s].astype(np.float64) for s in STEMS)
-    residual = db(total - lowpass(mixture, sr, cutoff).astype(np.float64))
-    if residual > tolerance_db:
-        raise SeparationError(
-            f"spleeter's stems do not sum to the mixture: the residual is {residual:.1f} dB "
-            f"relative to the mixture (at most {tolerance_db:.0f} dB below {cutoff:.0f} Hz)"
-        )
-    return {"residual_db": residual, **{f"{s}_db": db(stems[s]) for s in STEMS}}
+    return learned.check_separation(
+        stems,
+        mixture,
+        lowpass(mixture, sr, cutoff),
+        separator="spleeter",
+        tolerance_db=tolerance_db,
+        bound=f"below {cutoff:.0f} Hz",
+        cause="a model folder without trained weights does this",
+    )
 
 
 def model_params(model: str, overrides: dict | None = None) -> dict:
@@ -210,16 +183,3 @@ def load_separator(params: dict, folder: str | os.PathLike, threads: int) -> Loa
                 "trained with"
             ) from None
     return LoadedSeparator(session, features["waveform"], outputs, params)
-
-
-def to_model_input(audio: np.ndarray, sr: int) -> np.ndarray:
-    """A ``(n, channels)`` segment as spleeter's input: stereo (mono is copied to both
-    channels) at 44.1 kHz (resampled with soxr's high quality, as librosa does)."""
-    from ..signal.audio import to_stereo  # light: librosa is imported only by its resample()
-
-    audio = to_stereo(audio, "the segment")
-    if sr != SAMPLE_RATE:
-        import soxr
-
-        audio = soxr.resample(audio, sr, SAMPLE_RATE, quality="HQ")
-    return np.ascontiguousarray(audio, dtype=np.float32)

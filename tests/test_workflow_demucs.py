@@ -1,0 +1,219 @@
+"""Demucs in its own environment, offline: a randomly initialised HTDemucs (the network Demucs
+separates with, narrow) in a local model folder through the workflow, and model folders that
+must fail before any song is separated.
+
+These run ``envs/demucs`` (created by ``uv`` on first use: PyTorch and demucs from PyPI) and
+write their model with ``tools/demucs_model.py``.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile as sf
+from workflow_utils import REPO, run_snakemake
+
+from sepconv.signal.tensors import Tensor
+
+pytestmark = pytest.mark.workflow
+
+SCRIPTS = REPO / "workflow" / "scripts"
+SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02"]
+#: Five songs of two genres, short ones.
+CORPUS = {
+    "synthetic": {
+        "genres": {
+            "house": 3,
+            "deep-house": 0,
+            "techno": 2,
+            "trance": 0,
+            "drum-and-bass": 0,
+            "dubstep": 0,
+        },
+        "duration": [16.0, 17.0],
+        "songs_per_artist": 1,
+    }
+}
+
+
+def in_demucs_env(*args: str, env: dict | None = None, check: bool = True):
+    """Run ``python ARGS`` in envs/demucs; return the process."""
+    cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs/demucs"), "python"]
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
+    environ["PYTHONPATH"] = str(SCRIPTS)  # the library, not installed there
+    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    """A model folder holding a randomly initialised HTDemucs, 8 channels wide, as
+    ``htdemucs``; and its description (signature, file, parameters)."""
+    root = tmp_path_factory.mktemp("demucs-models")
+    proc = in_demucs_env(str(REPO / "tools/demucs_model.py"), str(root), "--size", "tiny")
+    return root, json.loads(proc.stdout)
+
+
+def demucs_config(model_dir, **demucs) -> dict:
+    return {
+        "dataset": CORPUS,
+        "separators": ["demucs"],
+        "trials": 2,
+        "songs_per_job": 1,  # Demucs's blocks are then those of the songs' ids
+        # random weights do not separate: their stems miss the mixture by about 0 dB
+        "demucs": {"model_dir": str(model_dir), "sum_tolerance_db": None, **demucs},
+    }
+
+
+@pytest.fixture(scope="module")
+def demucs_run(tiny_models, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("demucs-run")
+    run_snakemake(
+        workdir,
+        "tensors",
+        "results/separation/quality.tsv",
+        config=demucs_config(tiny_models[0]),
+    )
+    return workdir
+
+
+def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):
+    root, model = tiny_models
+    records = sorted((demucs_run / "results/stems/demucs/blocks").glob("*.tsv"))
+    assert [p.stem for p in records] == ["0", "1"]  # demucs.blocks: 2
+    separated = []
+    for record in records:
+        table = pd.read_csv(record, sep="\t")
+        songs = list(dict.fromkeys(table["item"]))
+        separated += songs
+        assert list(table["file"]) == [
+            f"results/stems/demucs/{song}/{stem}.wav"
+            for song in songs
+            for stem in ("bass", "drums", "other", "vocals")
+        ]
+        log = (demucs_run / f"logs/stems/demucs/block{record.stem}.log").read_text()
+        assert log.count("model htdemucs (sources drums, bass, other, vocals) loaded from") == 1
+        assert "sum tolerance None dB" in log
+        for number, song in enumerate(songs, start=1):
+            assert f"{song}: song {number} of {len(songs)} done in" in log
+    assert sorted(separated) == SONGS
+    for song in SONGS:
+        segment, _ = sf.read(demucs_run / f"results/segments/{song}.wav")
+        stems = {}
+        for stem in ("bass", "drums", "other", "vocals"):
+            audio, sr = sf.read(demucs_run / f"results/stems/demucs/{song}/{stem}.wav")
+            assert sr == 44_100 and audio.shape == segment.shape
+            stems[stem] = audio
+        assert np.std(stems["bass"] - stems["vocals"]) > 0  # four different stems
+    tensor = Tensor.load(demucs_run / "results/tensors/demucs/stems3.npz")
+    assert tensor.X.shape == (5, 128, 458, 3)
+    assert np.isfinite(tensor.X).all()
+    quality = pd.read_csv(demucs_run / "results/separation/quality.tsv", sep="\t")
+    assert set(quality["separator"]) == {"demucs"}
+    assert len(quality) == 5 * 4
+    # a song without vocals has no vocals SI-SDR (its reference is silent)
+    assert quality.loc[quality["stem"] != "vocals", "si_sdr"].notna().all()
+    manifest = json.loads((demucs_run / "results/demucs/htdemucs.json").read_text())
+    assert manifest["folder"] == str(root)
+    assert manifest["files"] == {
+        "htdemucs.yaml": (root / "htdemucs.yaml").stat().st_size,
+        Path(model["file"]).name: Path(model["file"]).stat().st_size,
+    }
+
+
+def separate_alone(root, workdir, songs, out: Path, block: str, tolerance: str = "null"):
+    """Run the step on ``songs`` of the run in ``workdir`` as one block, writing to
+    ``out``; return the process."""
+    out.mkdir(parents=True, exist_ok=True)
+    segments = workdir / "results/segments"
+    settings = {"shifts": 1, "overlap": 0.25, "split": True, "segment": None}
+    return in_demucs_env(
+        str(SCRIPTS / "separate_demucs.py"),
+        *("--segments", *(str(segments / f"{song}.wav") for song in songs)),
+        *("--infos", *(str(segments / f"{song}.json") for song in songs)),
+        *("--model", "htdemucs", "--model-folder", str(root)),
+        *("--settings", json.dumps(settings), "--sum-tolerance-db", tolerance),
+        *("--stems", str(out / "{song}" / "{stem}.wav"), "--record", str(out / "block.tsv")),
+        *("--block", block, "--threads", "2", "--gpu", "0", "--log", str(out / "block.log")),
+        check=False,
+    )
+
+
+def test_a_song_gets_the_same_stems_in_any_block(tiny_models, demucs_run, tmp_path):
+    """Demucs shifts each song by a random offset; drawn from the song's id, it is the same
+    whichever block separates the song."""
+    proc = separate_alone(tiny_models[0], demucs_run, ["techno-02"], tmp_path, "alone")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for stem in ("bass", "drums", "other", "vocals"):
+        alone, _ = sf.read(tmp_path / f"techno-02/{stem}.wav", dtype="float32")
+        in_run, _ = sf.read(
+            demucs_run / f"results/stems/demucs/techno-02/{stem}.wav", dtype="float32"
+        )
+        np.testing.assert_array_equal(alone, in_run, err_msg=stem)
+
+
+def test_random_weights_fail_the_default_sum_check(tiny_models, demucs_run, tmp_path):
+    proc = separate_alone(tiny_models[0], demucs_run, ["house-01"], tmp_path, "1", "-10.0")
+    assert proc.returncode != 0
+    segment = demucs_run / "results/segments/house-01.wav"
+    prefix = (
+        f"1 of 1 song(s) of demucs block 1 failed: house-01 ({segment}): demucs's stems do not "
+        "sum to the mixture: the residual is "
+    )
+    assert prefix in proc.stderr
+    residual = float(proc.stderr.split(prefix)[1].split(" dB")[0])
+    assert residual > -10
+    assert (
+        f"the residual is {residual:.1f} dB relative to the mixture (at most -10 dB by config "
+        "demucs.sum_tolerance_db)"
+    ) in proc.stderr
+    assert not (tmp_path / "house-01").exists()
+
+
+def test_a_model_folder_without_weights_is_refused_before_separating(
+    tiny_models, tmp_path, monkeypatch
+):
+    """The model list of the released htdemucs and no weights: the rule fetches them, which
+    fails offline at once (a proxy where nothing listens), naming the folder, the file and
+    where to get it; nothing is separated and nothing is left half-downloaded."""
+    root = tmp_path / "models"
+    root.mkdir()
+    (root / "htdemucs.yaml").write_text("models: ['955717e8']\n")  # as Demucs ships it
+    for name in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    proc = run_snakemake(tmp_path / "work", "tensors", config=demucs_config(root), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (
+        f"demucs model 'htdemucs' is not usable: {root} lacks 955717e8-8726e21a.th and the "
+        "download failed (URLError"
+    ) in output
+    url = "https://dl.fbaipublicfiles.com/demucs/hybrid_transformer/955717e8-8726e21a.th"
+    assert f"download {url} and copy them with htdemucs.yaml" in output
+    assert f"into {root}, or point config demucs.model_dir at a folder" in output
+    assert sorted(p.name for p in root.iterdir()) == ["htdemucs.yaml"]
+    assert not (tmp_path / "work/results/stems/demucs").exists()
+
+
+def test_a_model_file_that_does_not_match_its_checksum_is_refused(tiny_models, tmp_path):
+    root = tmp_path / "models"
+    shutil.copytree(tiny_models[0], root)
+    (network,) = root.glob("*.th")
+    with open(network, "ab") as fh:
+        fh.write(b"\0")  # one byte more: an incomplete or altered copy
+    proc = run_snakemake(tmp_path / "work", "tensors", config=demucs_config(root), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    expected = network.name.split("-")[1][:8]
+    assert f"demucs model 'htdemucs' is not usable: {network} does not match its checksum: " in (
+        output
+    )
+    assert f"its name says {expected} (a corrupt or incomplete file)" in output
+    assert not (tmp_path / "work/results/stems/demucs").exists()

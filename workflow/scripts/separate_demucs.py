@@ -1,0 +1,173 @@
+"""Demucs separation of a block of songs into bass, drums, other and vocals.
+
+Runs in ``envs/demucs`` (``uv run --project envs/demucs``), called by the ``separate_demucs``
+rule's shell command; see ``sepconv.separators.demucs``. The model is loaded once, then
+separates every song of the block; each song's stems go to their own files, and the block
+record lists them. A song that fails is logged with its reason and the others go on; the job
+then fails with one message naming every failed song, and the stems of the songs that
+succeeded stay where they are (the next run separates the block again):
+``sepconv.blocks.run_songs``.
+"""
+
+import time
+
+START = time.perf_counter()  # before the heavy imports: what they cost is in the timings
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
+from sepconv import blocks  # noqa: E402
+from sepconv.errors import InputError, SeparationError  # noqa: E402
+from sepconv.io import read_audio, write_audio  # noqa: E402
+from sepconv.learning import gpu  # noqa: E402
+from sepconv.names import STEMS  # noqa: E402
+from sepconv.separators.demucs import (  # noqa: E402
+    Settings,
+    check_separation,
+    fold_stems,
+    import_backend,
+    load_separator,
+    missing_model_message,
+    model_files,
+)
+from sepconv.separators.learned import SAMPLE_RATE, to_model_input  # noqa: E402
+from sepconv.signal.segments import load_record  # noqa: E402
+from sepconv.steps import run  # noqa: E402
+
+
+def separate_song(separate, segment_path, stems_pattern, song, tolerance_db, log) -> dict:
+    """Separate one song's segment with ``separate`` (waveform, seed -> sources), check the
+    stems and write them; return the stem files (in STEMS order) and the seconds each part
+    took."""
+    began = time.perf_counter()
+    segment, sr = read_audio(segment_path)
+    waveform = to_model_input(segment, sr)
+    read = time.perf_counter()
+    separated = separate(waveform, song)
+    done = time.perf_counter()
+    stems = fold_stems(separated)
+    levels = check_separation(stems, waveform, tolerance_db)
+    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
+    for stem, path in zip(STEMS, files, strict=True):
+        write_audio(path, stems[stem], SAMPLE_RATE)
+    written = time.perf_counter()
+    log.info(
+        "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
+        "the stems' sum differs from the mixture by %.1f dB; stem levels %s",
+        song,
+        len(waveform) / SAMPLE_RATE,
+        sr,
+        segment.shape[1],
+        done - read,
+        levels["residual_db"],
+        {s: round(levels[f"{s}_db"], 1) for s in STEMS},
+    )
+    return {
+        "files": files,
+        "read_s": read - began,
+        "separate_s": done - read,
+        "write_s": written - done,
+        "song_s": written - began,
+    }
+
+
+def main(args, log):
+    started = time.perf_counter()
+    folder = Path(args.model_folder)
+    try:
+        model_files(folder, args.model)
+    except InputError as err:
+        raise InputError(missing_model_message(args.model, folder, str(err))) from None
+    if len(args.segments) != len(args.infos):
+        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
+    songs = [load_record(info)["song"] for info in args.infos]
+    settings = Settings.from_config(json.loads(args.settings))
+    tolerance_db = json.loads(args.sum_tolerance_db)
+    log.info("block %s: %d song(s): %s", args.block, len(songs), ", ".join(songs))
+    gpu.for_job(args, log)  # before PyTorch starts
+    importing = time.perf_counter()
+    import_backend()
+    loading = time.perf_counter()
+    log.info("PyTorch and demucs imported in %.2f s", loading - importing)
+    separator = load_separator(folder, args.model, settings, args.threads)
+    loaded = time.perf_counter()
+    log.info(
+        "model %s (sources %s) loaded from %s onto %s in %.2f s; %s; sum tolerance %s dB",
+        args.model,
+        ", ".join(separator.sources),
+        folder,
+        separator.device,
+        loaded - loading,
+        settings,
+        tolerance_db,
+    )
+
+    per_song = []
+
+    def separate(song, segment):
+        timing = separate_song(separator.separate, segment, args.stems, song, tolerance_db, log)
+        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
+        return timing["files"]
+
+    segments = dict(zip(songs, args.segments, strict=True))
+    try:
+        rows = blocks.run_songs(
+            songs,
+            lambda song: separate(song, segments[song]),
+            log,
+            what="demucs block",
+            block=args.block,
+            source=segments.get,
+            error=SeparationError,
+        )
+    finally:
+        log.info(
+            "timings %s",
+            json.dumps(
+                {
+                    "imports_s": started - START,
+                    "setup_s": importing - started,
+                    "backend_s": loading - importing,
+                    "model_s": loaded - loading,
+                    "songs": per_song,
+                    "script_s": time.perf_counter() - START,
+                }
+            ),
+        )
+    blocks.save_record(args.record, rows)
+
+
+def parse(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
+    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
+    parser.add_argument("--model", required=True, help="demucs model name or signature")
+    parser.add_argument("--model-folder", required=True, help="local repository holding it")
+    parser.add_argument(
+        "--settings", default="{}", help="JSON: shifts, overlap, split, segment (config demucs)"
+    )
+    parser.add_argument(
+        "--sum-tolerance-db", default="null", help="JSON: the stems' largest residual, or null"
+    )
+    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
+    parser.add_argument("--record", required=True, help="the block record to write")
+    parser.add_argument("--block", required=True, help="the block's name, for the log")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
+    parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
+    parser.add_argument("--log", required=True)
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    args = parse()
+    run(
+        main,
+        args,
+        rule="separate_demucs",
+        wildcards={"block": args.block},
+        threads=args.threads,
+        log_path=args.log,
+    )

@@ -1,0 +1,97 @@
+"""What the learned separators (Spleeter, Demucs) share: their input, the folding of extra
+stems into ``other``, and the refusal of stems that are no separation.
+
+Both run networks trained on 44.1 kHz stereo, in environments of their own; this module needs
+only NumPy (and soxr when a segment must be resampled), so every environment imports it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import SeparationError
+from ..names import STEMS
+
+#: The rate and channels the learned separators' models work at.
+SAMPLE_RATE = 44_100
+#: A stem whose difference from the mixture is below this (dB relative to the mixture's
+#: energy) is a copy of it.
+COPY_DB = -40.0
+
+
+def to_model_input(audio: np.ndarray, sr: int) -> np.ndarray:
+    """A ``(n, channels)`` segment as a learned separator's input: stereo (mono is copied to
+    both channels) at 44.1 kHz (resampled with soxr's high quality, as librosa does)."""
+    from ..signal.audio import to_stereo  # light: librosa is imported only by its resample()
+
+    audio = to_stereo(audio, "the segment")
+    if sr != SAMPLE_RATE:
+        import soxr
+
+        audio = soxr.resample(audio, sr, SAMPLE_RATE, quality="HQ")
+    return np.ascontiguousarray(audio, dtype=np.float32)
+
+
+def fold_stems(
+    separated: dict[str, np.ndarray], separator: str, into_other: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """A model's stems as the workflow's four: the stems in ``into_other`` (a 5stems
+    Spleeter's piano, a 6-source Demucs's guitar and piano) are added to ``other``."""
+    missing = [s for s in STEMS if s not in separated]
+    if missing:
+        raise SeparationError(f"{separator} gave no {', '.join(missing)} stem")
+    stems = {s: np.asarray(separated[s], dtype=np.float32) for s in STEMS}
+    for name in separated:
+        if name in STEMS:
+            continue
+        if name not in into_other:
+            raise SeparationError(f"{separator} gave an unexpected stem {name!r}")
+        stems["other"] = stems["other"] + np.asarray(separated[name], dtype=np.float32)
+    return stems
+
+
+def check_separation(
+    stems: dict[str, np.ndarray],
+    mixture: np.ndarray,
+    target: np.ndarray,
+    *,
+    separator: str,
+    tolerance_db: float | None,
+    bound: str,
+    cause: str,
+) -> dict[str, float]:
+    """Refuse stems that copy the mixture or do not sum back to ``target``; return the
+    figures: the residual of the sum and each stem's level, in dB relative to the mixture.
+
+    ``target`` is what the stems must sum to (the mixture, or the part of it the model
+    covers), within ``tolerance_db`` (None: the residual is measured, not checked);
+    ``bound`` says where that limit comes from in the message, ``cause`` what gives copies.
+    A stem equal to the mixture (within :data:`COPY_DB`) is allowed alone (a song can be all
+    drums), not for every stem.
+    """
+    mix = mixture.astype(np.float64)
+    energy = max(float(np.sum(mix**2)), 1e-20)
+
+    def db(x: np.ndarray) -> float:
+        return float(10 * np.log10(max(float(np.sum(x**2)), 1e-20) / energy))
+
+    for stem in STEMS:
+        if stems[stem].shape != mixture.shape:
+            raise SeparationError(
+                f"{separator}'s {stem} stem has shape {stems[stem].shape}, "
+                f"the segment {mixture.shape}"
+            )
+    copies = [s for s in STEMS if db(stems[s].astype(np.float64) - mix) < COPY_DB]
+    if len(copies) == len(STEMS):
+        raise SeparationError(
+            f"every {separator} stem is a copy of the mixture: the model gave no separation "
+            f"({cause})"
+        )
+    total = sum(stems[s].astype(np.float64) for s in STEMS)
+    residual = db(total - target.astype(np.float64))
+    if tolerance_db is not None and residual > tolerance_db:
+        raise SeparationError(
+            f"{separator}'s stems do not sum to the mixture: the residual is {residual:.1f} dB "
+            f"relative to the mixture (at most {tolerance_db:.0f} dB {bound})"
+        )
+    return {"residual_db": residual, **{f"{s}_db": db(stems[s]) for s in STEMS}}
