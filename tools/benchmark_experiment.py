@@ -52,7 +52,14 @@ from benchmark_features import REPO, run_stage, snakemake_command
 #: Stages of the experiment, by the rules they hold.
 STAGES = {
     "corpus": ("synthesize_song", "write_song_table", "segment_song"),
-    "separation": ("separate_oracle", "separate_hpss", "separate_spleeter", "get_spleeter_model"),
+    "separation": (
+        "separate_oracle",
+        "separate_hpss",
+        "separate_spleeter",
+        "get_spleeter_model",
+        "separate_demucs",
+        "get_demucs_model",
+    ),
     "spectrograms and tensors": ("compute_mel", "stack_tensor"),
     "training": ("split_songs", "train_model"),
     "aggregation": (
@@ -182,8 +189,13 @@ def _by_path(jobs: dict[tuple, list[dict]]) -> list[float]:
     return [keyed[path] for path in sorted(keyed)]
 
 
+#: What a learned separator's job imports once it has its GPU lease.
+BACKENDS = {"spleeter": "TensorFlow and spleeter imports", "demucs": "PyTorch and demucs imports"}
+
+
 def separation_jobs(workdir: Path, rows: list[dict]) -> list[dict]:
-    """Each Spleeter block job: its benchmark row and the timings its log ends with."""
+    """Each learned separator's block job: its benchmark row and the timings its log ends
+    with."""
     jobs = []
     for row in sorted(rows, key=lambda r: r["path"]):
         log = workdir / Path(row["path"].replace("benchmarks/", "logs/", 1)).with_suffix(".log")
@@ -193,10 +205,10 @@ def separation_jobs(workdir: Path, rows: list[dict]) -> list[dict]:
     return jobs
 
 
-def print_separation(jobs: list[dict]) -> None:
-    """Where a Spleeter block job's time goes (medians over jobs or songs)."""
+def print_separation(jobs: list[dict], separator: str = "spleeter") -> None:
+    """Where a learned separator's block job's time goes (medians over jobs or songs)."""
     songs = [song for job in jobs for song in job["songs"]]
-    print(f"\nspleeter separation: {len(jobs)} jobs, {len(songs)} songs")
+    print(f"\n{separator} separation: {len(jobs)} jobs, {len(songs)} songs")
     print(
         f"  job time                                   median {median(j['s'] for j in jobs):7.2f} s"
     )
@@ -209,7 +221,7 @@ def print_separation(jobs: list[dict]) -> None:
         "process start (uv run, Python)": [j["s"] - j["script_s"] for j in jobs],
         "the step's imports": [j["imports_s"] for j in jobs],
         "model check, GPU lease": [j["setup_s"] for j in jobs],
-        "TensorFlow and spleeter imports": [j["backend_s"] for j in jobs],
+        BACKENDS[separator]: [j["backend_s"] for j in jobs],
         "building and restoring the model": [j["model_s"] for j in jobs],
     }
     for name, values in once.items():
@@ -427,8 +439,10 @@ def main(argv=None) -> None:
                 f"{rule:<20} {len(seconds):>5} {median(seconds):>9.2f} {sum(seconds):>8.1f}"
                 f" {rss:>8.0f}"
             )
-        if rows.get("separate_spleeter"):
-            print_separation(separation_jobs(workdir, rows["separate_spleeter"]))
+        for separator in BACKENDS:
+            if rows.get(f"separate_{separator}"):
+                jobs = separation_jobs(workdir, rows[f"separate_{separator}"])
+                print_separation(jobs, separator)
         print_training(runs, rows.get("train_model", []))
 
         if args.no_loop:
