@@ -4,7 +4,7 @@ single-process loops.
     uv run python tools/benchmark_experiment.py                     # the default experiment
     uv run python tools/benchmark_experiment.py --configfile my.yaml --cores 4
     uv run python tools/benchmark_experiment.py --no-loop           # the workflow only
-    uv run python tools/benchmark_experiment.py --separation-only --configfile spleeter.yaml
+    uv run python tools/benchmark_experiment.py --separation-only --configfile learned.yaml
 
 In a fresh temporary folder it runs ``snakemake --cores N`` on the default config (or the
 overlays given) from nothing, then prints:
@@ -26,12 +26,15 @@ overlays given) from nothing, then prints:
   and Python), the imports, TensorFlow's import, building and restoring the model, and per
   song: reading, separating, checking and writing.
 
-With ``--separation-only`` it runs the corpus and the segments first, then the Spleeter
-separation stage on its own (``--until separate_spleeter``), timed from the first separation
-job's start to the last one's end; then the same segments separated by a plain loop in one
-Python process of envs/spleeter (tools/spleeter_loop.py) that loads the same model once, with
-as many threads as the workflow had cores; and the headline ratio, the separation stage over
-that loop, with the largest difference between the two processes' stems.
+With ``--separation-only`` it runs the corpus and the segments first, then each learned
+separator's stage on its own (``--until separate_spleeter``, ``--until separate_demucs``, in
+the order of ``separators``), timed from its first job's start to its last one's end, with
+where a block job's time goes; then the same segments separated the way a user would without
+the workflow: for Spleeter a plain loop in one Python process of envs/spleeter
+(tools/spleeter_loop.py) that loads the same model once, its stems compared with the
+workflow's; for Demucs its own command line (``python -m demucs.separate``) given every
+segment at once; each with as many threads as the workflow had cores. With both separators
+listed, it ends with their time per song in a block job side by side.
 """
 
 from __future__ import annotations
@@ -236,11 +239,8 @@ def print_separation(jobs: list[dict], separator: str = "spleeter") -> None:
         print(f"    {name:<40} {median(song[key] for song in songs):7.3f} s")
 
 
-def separation_loop(workdir: Path, overlays: list[Path], songs: list[str], threads: int) -> dict:
+def spleeter_loop(workdir: Path, config: dict, songs: list[str], threads: int) -> dict:
     """The same songs separated by tools/spleeter_loop.py in one process of envs/spleeter."""
-    from sepconv.config import load_config
-
-    config = load_config(*overlays)
     manifest = json.loads(
         (workdir / "results/spleeter" / f"{config['spleeter']['model']}.json").read_text()
     )
@@ -255,16 +255,55 @@ def separation_loop(workdir: Path, overlays: list[Path], songs: list[str], threa
         *(str(workdir / "results" / "segments" / f"{song}.wav") for song in songs),
     ]
     result = timed_json_run(command, "the plain separation loop")
+    result["largest_difference"] = largest_difference(workdir, out, "spleeter", songs)
+    print(
+        f"plain loop: {result['wall_s']:.1f} s ({result['imports_s']:.1f} s of imports, "
+        f"{result['model_s']:.1f} s building and restoring the model, "
+        f"{median(result['songs'].values()):.2f} s per song (median)); largest difference "
+        f"from the workflow's stems {result['largest_difference']:.3g}"
+    )
+    return result
+
+
+def demucs_cli(workdir: Path, config: dict, songs: list[str], threads: int) -> dict:
+    """The same songs separated by Demucs's own command line (``python -m demucs.separate``,
+    which loads the model once for every file it is given), with the same model, settings and
+    threads. Its stems are not compared: it draws its random shifts unseeded and writes 16-bit
+    files."""
+    demucs = config["demucs"]
+    manifest = json.loads((workdir / "results/demucs" / f"{demucs['model']}.json").read_text())
+    command = [
+        *("env", "-u", "VIRTUAL_ENV", f"OMP_NUM_THREADS={threads}"),
+        *("uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs" / "demucs")),
+        *("python", "-m", "demucs.separate", "--repo", manifest["folder"], "-n", demucs["model"]),
+        *("--shifts", str(demucs["shifts"]), "--overlap", str(demucs["overlap"]), "-d", "cpu"),
+        *("-o", str(workdir / "demucs-cli")),
+        *([] if demucs["split"] else ["--no-split"]),
+        *([] if demucs["segment"] is None else ["--segment", str(demucs["segment"])]),
+        *(str(workdir / "results" / "segments" / f"{song}.wav") for song in songs),
+    ]
+    began = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"demucs's command line failed:\n{proc.stderr[-3000:]}")
+    wall = time.perf_counter() - began
+    print(f"demucs's command line: {wall:.1f} s, {wall / len(songs):.2f} s per song (its mean)")
+    return {"wall_s": wall}
+
+
+def largest_difference(workdir: Path, out: Path, separator: str, songs: list[str]) -> float:
+    """The largest sample difference between a loop's stems in ``out`` and the workflow's."""
     import numpy as np
     import soundfile as sf
 
-    result["largest_difference"] = max(
+    return max(
         float(
             np.max(
                 np.abs(
                     sf.read(out / song / f"{stem}.wav", dtype="float32")[0]
                     - sf.read(
-                        workdir / "results/stems/spleeter" / song / f"{stem}.wav", dtype="float32"
+                        workdir / "results/stems" / separator / song / f"{stem}.wav",
+                        dtype="float32",
                     )[0]
                 )
             )
@@ -272,38 +311,49 @@ def separation_loop(workdir: Path, overlays: list[Path], songs: list[str], threa
         for song in songs
         for stem in ("bass", "drums", "other", "vocals")
     )
-    return result
+
+
+#: What a user would do instead of a learned separator's stage, on the same songs.
+INSTEAD = {"spleeter": spleeter_loop, "demucs": demucs_cli}
 
 
 def separation_only(workdir: Path, overlays: list[Path], cores: int) -> None:
-    """The Spleeter separation stage alone, against the plain loop over the same songs."""
+    """Each learned separator's stage alone, in the order of `separators`, against what a
+    user would do instead on the same songs; then their time per song side by side."""
+    from sepconv.config import load_config
+
+    config = load_config(*overlays)
+    learned = [separator for separator in config["separators"] if separator in INSTEAD]
+    if not learned:
+        sys.exit("no learned separator: list spleeter or demucs in `separators` (--configfile)")
     corpus = run_stage(workdir, overlays, cores, ["--until", "segment_song"])
     print(f"corpus and segments: {corpus:.1f} s wall", flush=True)
     mapping = planned_benchmarks(workdir, overlays, cores)
-    wall = run_stage(workdir, overlays, cores, ["--until", "separate_spleeter"])
-    spans = job_spans(workdir).get("separate_spleeter", [])
-    if not spans:
-        sys.exit("no separate_spleeter job ran: list spleeter in `separators` (--configfile)")
-    stage = max(end for _, end in spans) - min(start for start, _ in spans)
-    separation = {path: rule for path, rule in mapping.items() if rule == "separate_spleeter"}
-    rows = benchmark_rows(workdir, separation).get("separate_spleeter", [])
-    jobs = separation_jobs(workdir, rows)
-    print_separation(jobs)
-    songs = [song["song"] for job in jobs for song in job["songs"]]
-    print(f"\nthe plain loop: {len(songs)} songs in one process, {cores} threads ...", flush=True)
-    loop = separation_loop(workdir, overlays, songs, cores)
-    per_song = median(loop["songs"].values())
-    print(
-        f"plain loop: {loop['wall_s']:.1f} s ({loop['imports_s']:.1f} s of imports, "
-        f"{loop['model_s']:.1f} s building and restoring the model, {per_song:.2f} s per song "
-        "(median))"
-    )
-    print(
-        f"workflow separation stage: {stage:.1f} s from the first job's start to the last one's "
-        f"end ({wall:.1f} s with Snakemake's own start and the model check)"
-    )
-    print(f"ratio separation stage / plain loop: {stage / loop['wall_s']:.2f}")
-    print(f"largest difference between the two processes' stems: {loop['largest_difference']:.3g}")
+    per_song = {}
+    for separator in learned:
+        rule = f"separate_{separator}"
+        wall = run_stage(workdir, overlays, cores, ["--until", rule])
+        spans = job_spans(workdir).get(rule, [])
+        stage = max(end for _, end in spans) - min(start for start, _ in spans)
+        rows = benchmark_rows(workdir, {p: r for p, r in mapping.items() if r == rule})
+        jobs = separation_jobs(workdir, rows.get(rule, []))
+        print_separation(jobs, separator)
+        songs = [song["song"] for job in jobs for song in job["songs"]]
+        per_song[separator] = median(song["song_s"] for job in jobs for song in job["songs"])
+        print(f"\ninstead: {len(songs)} songs in one process, {cores} threads ...", flush=True)
+        instead = INSTEAD[separator](workdir, config, songs, cores)
+        print(
+            f"workflow {separator} stage: {stage:.1f} s from the first job's start to the last "
+            f"one's end ({wall:.1f} s with Snakemake's own start and the model check)"
+        )
+        print(f"ratio {separator} stage / instead: {stage / instead['wall_s']:.2f}")
+    if len(per_song) > 1:
+        first, *others = learned
+        for other in others:
+            print(
+                f"\na song in a block job (median): {other} {per_song[other]:.2f} s, {first} "
+                f"{per_song[first]:.2f} s, ratio {per_song[other] / per_song[first]:.2f}"
+            )
 
 
 def plain_loop(workdir: Path, overlays: list[Path], threads: int) -> dict:
@@ -381,7 +431,7 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--separation-only",
         action="store_true",
-        help="time the Spleeter separation stage alone against a plain loop",
+        help="time each learned separator's stage alone against what a user would do instead",
     )
     parser.add_argument("--loop-in", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help=argparse.SUPPRESS)

@@ -6,7 +6,7 @@ separates every song of the block; each song's stems go to their own files, and 
 record lists them. A song that fails is logged with its reason and the others go on; the job
 then fails with one message naming every failed song, and the stems of the songs that
 succeeded stay where they are (the next run separates the block again):
-``sepconv.blocks.run_songs``.
+``sepconv.separators.learned.separate_block``.
 """
 
 import time
@@ -18,11 +18,11 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
-from sepconv import blocks  # noqa: E402
-from sepconv.errors import InputError, SeparationError  # noqa: E402
+from sepconv.errors import InputError  # noqa: E402
 from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.names import STEMS  # noqa: E402
+from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.demucs import (  # noqa: E402
     Settings,
     check_separation,
@@ -33,7 +33,6 @@ from sepconv.separators.demucs import (  # noqa: E402
     model_files,
 )
 from sepconv.separators.learned import SAMPLE_RATE, to_model_input  # noqa: E402
-from sepconv.signal.segments import load_record  # noqa: E402
 from sepconv.steps import run  # noqa: E402
 
 
@@ -80,12 +79,10 @@ def main(args, log):
         model_files(folder, args.model)
     except InputError as err:
         raise InputError(missing_model_message(args.model, folder, str(err))) from None
-    if len(args.segments) != len(args.infos):
-        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
-    songs = [load_record(info)["song"] for info in args.infos]
+    segments = learned.block_segments(args)
     settings = Settings.from_config(json.loads(args.settings))
     tolerance_db = json.loads(args.sum_tolerance_db)
-    log.info("block %s: %d song(s): %s", args.block, len(songs), ", ".join(songs))
+    log.info("block %s: %d song(s): %s", args.block, len(segments), ", ".join(segments))
     gpu.for_job(args, log)  # before PyTorch starts
     importing = time.perf_counter()
     import_backend()
@@ -103,61 +100,34 @@ def main(args, log):
         settings,
         tolerance_db,
     )
-
-    per_song = []
-
-    def separate(song, segment):
-        timing = separate_song(separator.separate, segment, args.stems, song, tolerance_db, log)
-        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
-        return timing["files"]
-
-    segments = dict(zip(songs, args.segments, strict=True))
-    try:
-        rows = blocks.run_songs(
-            songs,
-            lambda song: separate(song, segments[song]),
-            log,
-            what="demucs block",
-            block=args.block,
-            source=segments.get,
-            error=SeparationError,
-        )
-    finally:
-        log.info(
-            "timings %s",
-            json.dumps(
-                {
-                    "imports_s": started - START,
-                    "setup_s": importing - started,
-                    "backend_s": loading - importing,
-                    "model_s": loaded - loading,
-                    "songs": per_song,
-                    "script_s": time.perf_counter() - START,
-                }
-            ),
-        )
-    blocks.save_record(args.record, rows)
+    learned.separate_block(
+        args,
+        log,
+        segments,
+        lambda song, segment: separate_song(
+            separator.separate, segment, args.stems, song, tolerance_db, log
+        ),
+        separator="demucs",
+        timings={
+            "imports_s": started - START,
+            "setup_s": importing - started,
+            "backend_s": loading - importing,
+            "model_s": loaded - loading,
+        },
+        start=START,
+    )
 
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
-    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
     parser.add_argument("--model", required=True, help="demucs model name or signature")
-    parser.add_argument("--model-folder", required=True, help="local repository holding it")
     parser.add_argument(
         "--settings", default="{}", help="JSON: shifts, overlap, split, segment (config demucs)"
     )
     parser.add_argument(
         "--sum-tolerance-db", default="null", help="JSON: the stems' largest residual, or null"
     )
-    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
-    parser.add_argument("--record", required=True, help="the block record to write")
-    parser.add_argument("--block", required=True, help="the block's name, for the log")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
-    parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
-    parser.add_argument("--log", required=True)
+    learned.add_block_arguments(parser)
     return parser.parse_args(argv)
 
 

@@ -6,7 +6,7 @@ built and restored once, then separates every song of the block; each song's ste
 their own files, and the block record lists them. A song that fails is logged with its
 reason and the others go on; the job then fails with one message naming every failed song,
 and the stems of the songs that succeeded stay where they are (the next run separates the
-block again): ``sepconv.blocks.run_songs``.
+block again): ``sepconv.separators.learned.separate_block``.
 """
 
 import time
@@ -18,11 +18,11 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
-from sepconv import blocks  # noqa: E402
-from sepconv.errors import InputError, SeparationError  # noqa: E402
+from sepconv.errors import InputError  # noqa: E402
 from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.names import STEMS  # noqa: E402
+from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.spleeter import (  # noqa: E402
     SAMPLE_RATE,
     check_separation,
@@ -35,7 +35,6 @@ from sepconv.separators.spleeter import (  # noqa: E402
     model_params,
     to_model_input,
 )
-from sepconv.signal.segments import load_record  # noqa: E402
 from sepconv.steps import run  # noqa: E402
 
 
@@ -82,12 +81,10 @@ def main(args, log):
     problem = checkpoint_problem(folder)
     if problem:
         raise InputError(missing_model_message(args.model, folder, problem))
-    if len(args.segments) != len(args.infos):
-        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
-    songs = [load_record(info)["song"] for info in args.infos]
+    segments = learned.block_segments(args)
     params = model_params(args.model, json.loads(args.model_params))
     params["model_dir"] = str(folder)
-    log.info("block %s: %d song(s): %s", args.block, len(songs), ", ".join(songs))
+    log.info("block %s: %d song(s): %s", args.block, len(segments), ", ".join(segments))
     gpu.for_job(args, log)  # before TensorFlow starts
     importing = time.perf_counter()
     import_backend()
@@ -96,56 +93,27 @@ def main(args, log):
     separator = load_separator(params, folder, args.threads)
     loaded = time.perf_counter()
     log.info("model %s built and restored from %s in %.2f s", args.model, folder, loaded - loading)
-
-    per_song = []
-
-    def separate(song, segment):
-        timing = separate_song(separator, segment, args.stems, song, log)
-        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
-        return timing["files"]
-
-    segments = dict(zip(songs, args.segments, strict=True))
-    try:
-        rows = blocks.run_songs(
-            songs,
-            lambda song: separate(song, segments[song]),
-            log,
-            what="spleeter block",
-            block=args.block,
-            source=segments.get,
-            error=SeparationError,
-        )
-    finally:
-        log.info(
-            "timings %s",
-            json.dumps(
-                {
-                    "imports_s": started - START,
-                    "setup_s": importing - started,
-                    "backend_s": loading - importing,
-                    "model_s": loaded - loading,
-                    "songs": per_song,
-                    "script_s": time.perf_counter() - START,
-                }
-            ),
-        )
-    blocks.save_record(args.record, rows)
+    learned.separate_block(
+        args,
+        log,
+        segments,
+        lambda song, segment: separate_song(separator, segment, args.stems, song, log),
+        separator="spleeter",
+        timings={
+            "imports_s": started - START,
+            "setup_s": importing - started,
+            "backend_s": loading - importing,
+            "model_s": loaded - loading,
+        },
+        start=START,
+    )
 
 
 def parse(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
-    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
     parser.add_argument("--model", required=True, help="spleeter model name (4stems, 5stems)")
-    parser.add_argument("--model-folder", required=True, help="folder holding its checkpoint")
     parser.add_argument("--model-params", default="{}", help="JSON network overrides")
-    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
-    parser.add_argument("--record", required=True, help="the block record to write")
-    parser.add_argument("--block", required=True, help="the block's name, for the log")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
-    parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
-    parser.add_argument("--log", required=True)
+    learned.add_block_arguments(parser)
     return parser.parse_args(argv)
 
 

@@ -7,6 +7,12 @@ only NumPy (and soxr when a segment must be resampled), so every environment imp
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
+import time
+from collections.abc import Callable
+
 import numpy as np
 
 from ..errors import SeparationError
@@ -95,3 +101,73 @@ def check_separation(
             f"relative to the mixture (at most {tolerance_db:.0f} dB {bound})"
         )
     return {"residual_db": residual, **{f"{s}_db": db(stems[s]) for s in STEMS}}
+
+
+def add_block_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of a learned separator's block step besides its model's (the rule's
+    shell command gives them)."""
+    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
+    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
+    parser.add_argument("--model-folder", required=True, help="the folder holding the model")
+    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
+    parser.add_argument("--record", required=True, help="the block record to write")
+    parser.add_argument("--block", required=True, help="the block's name, for the log")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
+    parser.add_argument("--jobs-per-gpu", type=int, default=1, help="jobs sharing one GPU")
+    parser.add_argument("--log", required=True)
+
+
+def block_segments(args: argparse.Namespace) -> dict[str, str]:
+    """The block's songs (named by their segment records) and their segment files, in the
+    block's order."""
+    from ..errors import InputError
+    from ..signal.segments import load_record
+
+    if len(args.segments) != len(args.infos):
+        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
+    songs = [load_record(info)["song"] for info in args.infos]
+    return dict(zip(songs, args.segments, strict=True))
+
+
+def separate_block(
+    args: argparse.Namespace,
+    log: logging.Logger,
+    segments: dict[str, str],
+    separate: Callable[[str, str], dict],
+    *,
+    separator: str,
+    timings: dict[str, float],
+    start: float,
+) -> None:
+    """Separate every song of the block with ``separate(song, segment)``, which writes the
+    song's stems and returns their files (``files``) and the seconds each part took; then log
+    the job's ``timings`` with every song's and the script's time since ``start`` (a
+    ``time.perf_counter()`` before its imports), and write the block record.
+
+    A song that fails is logged with its reason and the others go on; the job then fails
+    with one message naming every failed song (:func:`sepconv.blocks.run_songs`).
+    """
+    from .. import blocks
+
+    per_song = []
+
+    def one(song: str) -> list[str]:
+        timing = separate(song, segments[song])
+        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
+        return timing["files"]
+
+    try:
+        rows = blocks.run_songs(
+            list(segments),
+            one,
+            log,
+            what=f"{separator} block",
+            block=args.block,
+            source=segments.get,
+            error=SeparationError,
+        )
+    finally:
+        script_s = time.perf_counter() - start
+        log.info("timings %s", json.dumps({**timings, "songs": per_song, "script_s": script_s}))
+    blocks.save_record(args.record, rows)
