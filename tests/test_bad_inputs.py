@@ -22,9 +22,9 @@ from sepconv.plan import load_songs
 
 SR = 22_050
 SCHEMA_KEYS = (
-    "baseline, dataset, epochs, features, figures, hpss, max_jobs_per_step, models, pairs, "
-    "representations, seeds_per_job, segment, separators, songs_per_job, spleeter, statistics, "
-    "test_size, trials"
+    "baseline, dataset, demucs, epochs, features, figures, hpss, max_jobs_per_step, models, "
+    "pairs, representations, seeds_per_job, segment, separators, songs_per_job, spleeter, "
+    "statistics, test_size, trials"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "
@@ -100,7 +100,7 @@ LOAD_CASES = {
     ),
     "unknown separator": (
         lambda d: sheet_config(write_sheet(d, GOOD), separators=["hps"]),
-        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter'",
+        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter', 'demucs'",
     ),
     "one trial": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=1),
@@ -129,7 +129,7 @@ LOAD_CASES = {
         lambda d: {**sheet_config(write_sheet(d, GOOD)), "separators": ["oracle"]},
         "separators: only 'oracle' is listed, and it needs every song's reference stems, "
         "which sample sheet {sheet} does not give (sheet columns bass, drums, other, vocals); "
-        "list hpss or spleeter",
+        "list hpss, spleeter or demucs",
     ),
     "sheet without a path column": (
         lambda d: sheet_config(write_sheet(d, [(s, g) for s, _, g in GOOD], header="song\tgenre")),
