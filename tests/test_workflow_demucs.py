@@ -101,6 +101,7 @@ def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):
         log = (demucs_run / f"logs/stems/demucs/block{record.stem}.log").read_text()
         assert log.count("model htdemucs (sources drums, bass, other, vocals) loaded from") == 1
         assert "sum tolerance None dB" in log
+        assert "the stems' sum differs from the mixture by " in log
         for number, song in enumerate(songs, start=1):
             assert f"{song}: song {number} of {len(songs)} done in" in log
     assert sorted(separated) == SONGS

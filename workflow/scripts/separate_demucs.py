@@ -19,9 +19,7 @@ from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
 from sepconv.errors import InputError  # noqa: E402
-from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
-from sepconv.names import STEMS  # noqa: E402
 from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.demucs import (  # noqa: E402
     Settings,
@@ -32,44 +30,7 @@ from sepconv.separators.demucs import (  # noqa: E402
     missing_model_message,
     model_files,
 )
-from sepconv.separators.learned import SAMPLE_RATE, to_model_input  # noqa: E402
 from sepconv.steps import run  # noqa: E402
-
-
-def separate_song(separate, segment_path, stems_pattern, song, tolerance_db, log) -> dict:
-    """Separate one song's segment with ``separate`` (waveform, seed -> sources), check the
-    stems and write them; return the stem files (in STEMS order) and the seconds each part
-    took."""
-    began = time.perf_counter()
-    segment, sr = read_audio(segment_path)
-    waveform = to_model_input(segment, sr)
-    read = time.perf_counter()
-    separated = separate(waveform, song)
-    done = time.perf_counter()
-    stems = fold_stems(separated)
-    levels = check_separation(stems, waveform, tolerance_db)
-    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
-    for stem, path in zip(STEMS, files, strict=True):
-        write_audio(path, stems[stem], SAMPLE_RATE)
-    written = time.perf_counter()
-    log.info(
-        "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
-        "the stems' sum differs from the mixture by %.1f dB; stem levels %s",
-        song,
-        len(waveform) / SAMPLE_RATE,
-        sr,
-        segment.shape[1],
-        done - read,
-        levels["residual_db"],
-        {s: round(levels[f"{s}_db"], 1) for s in STEMS},
-    )
-    return {
-        "files": files,
-        "read_s": read - began,
-        "separate_s": done - read,
-        "write_s": written - done,
-        "song_s": written - began,
-    }
 
 
 def main(args, log):
@@ -104,8 +65,14 @@ def main(args, log):
         args,
         log,
         segments,
-        lambda song, segment: separate_song(
-            separator.separate, segment, args.stems, song, tolerance_db, log
+        lambda song, segment: learned.separate_song(
+            song,
+            segment,
+            args.stems,
+            log,
+            separate=lambda waveform: separator.separate(waveform, seed=song),
+            fold=fold_stems,
+            check=lambda stems, waveform: check_separation(stems, waveform, tolerance_db),
         ),
         separator="demucs",
         timings={

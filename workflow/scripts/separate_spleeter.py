@@ -19,9 +19,7 @@ from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
 from sepconv.errors import InputError  # noqa: E402
-from sepconv.io import read_audio, write_audio  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
-from sepconv.names import STEMS  # noqa: E402
 from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.spleeter import (  # noqa: E402
     SAMPLE_RATE,
@@ -33,46 +31,8 @@ from sepconv.separators.spleeter import (  # noqa: E402
     load_separator,
     missing_model_message,
     model_params,
-    to_model_input,
 )
 from sepconv.steps import run  # noqa: E402
-
-
-def separate_song(separator, segment_path: str, stems_pattern: str, song: str, log) -> dict:
-    """Separate one song's segment, check the stems and write them; return the stem files
-    (in STEMS order) and the seconds each part took."""
-    began = time.perf_counter()
-    segment, sr = read_audio(segment_path)
-    waveform = to_model_input(segment, sr)
-    read = time.perf_counter()
-    separated = separator.separate(waveform)
-    done = time.perf_counter()
-    stems = fold_stems(separated)
-    cutoff = cutoff_hz(separator.params)
-    levels = check_separation(stems, waveform, SAMPLE_RATE, cutoff)
-    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
-    for stem, path in zip(STEMS, files, strict=True):
-        write_audio(path, stems[stem], SAMPLE_RATE)
-    written = time.perf_counter()
-    log.info(
-        "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
-        "stems sum to the mixture below %.0f Hz with a residual of %.1f dB; stem levels %s",
-        song,
-        len(waveform) / SAMPLE_RATE,
-        sr,
-        segment.shape[1],
-        done - read,
-        cutoff,
-        levels["residual_db"],
-        {s: round(levels[f"{s}_db"], 1) for s in STEMS},
-    )
-    return {
-        "files": files,
-        "read_s": read - began,
-        "separate_s": done - read,
-        "write_s": written - done,
-        "song_s": written - began,
-    }
 
 
 def main(args, log):
@@ -93,11 +53,21 @@ def main(args, log):
     separator = load_separator(params, folder, args.threads)
     loaded = time.perf_counter()
     log.info("model %s built and restored from %s in %.2f s", args.model, folder, loaded - loading)
+    cutoff = cutoff_hz(separator.params)
     learned.separate_block(
         args,
         log,
         segments,
-        lambda song, segment: separate_song(separator, segment, args.stems, song, log),
+        lambda song, segment: learned.separate_song(
+            song,
+            segment,
+            args.stems,
+            log,
+            separate=separator.separate,
+            fold=fold_stems,
+            check=lambda stems, waveform: check_separation(stems, waveform, SAMPLE_RATE, cutoff),
+            covered=f" (below {cutoff:.0f} Hz)",
+        ),
         separator="spleeter",
         timings={
             "imports_s": started - START,

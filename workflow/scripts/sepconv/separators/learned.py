@@ -171,3 +171,53 @@ def separate_block(
         script_s = time.perf_counter() - start
         log.info("timings %s", json.dumps({**timings, "songs": per_song, "script_s": script_s}))
     blocks.save_record(args.record, rows)
+
+
+def separate_song(
+    song: str,
+    segment_path: str,
+    stems_pattern: str,
+    log: logging.Logger,
+    *,
+    separate: Callable[[np.ndarray], dict[str, np.ndarray]],
+    fold: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]],
+    check: Callable[[dict[str, np.ndarray], np.ndarray], dict[str, float]],
+    covered: str = "",
+) -> dict:
+    """Separate one song's segment with ``separate`` (a 44.1 kHz stereo waveform -> the
+    model's sources), ``fold`` the sources into STEMS, ``check`` the stems against the
+    waveform and write them; return the stem files (in STEMS order) and the seconds each part
+    took. ``covered`` says in the log what part of the mixture the stems must sum to."""
+    from ..io import read_audio, write_audio
+
+    began = time.perf_counter()
+    segment, sr = read_audio(segment_path)
+    waveform = to_model_input(segment, sr)
+    read = time.perf_counter()
+    separated = separate(waveform)
+    done = time.perf_counter()
+    stems = fold(separated)
+    levels = check(stems, waveform)
+    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
+    for stem, path in zip(STEMS, files, strict=True):
+        write_audio(path, stems[stem], SAMPLE_RATE)
+    written = time.perf_counter()
+    log.info(
+        "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
+        "the stems' sum differs from the mixture%s by %.1f dB; stem levels %s",
+        song,
+        len(waveform) / SAMPLE_RATE,
+        sr,
+        segment.shape[1],
+        done - read,
+        covered,
+        levels["residual_db"],
+        {s: round(levels[f"{s}_db"], 1) for s in STEMS},
+    )
+    return {
+        "files": files,
+        "read_s": read - began,
+        "separate_s": done - read,
+        "write_s": written - done,
+        "song_s": written - began,
+    }
