@@ -218,3 +218,42 @@ def test_a_model_file_that_does_not_match_its_checksum_is_refused(tiny_models, t
     )
     assert f"its name says {expected} (a corrupt or incomplete file)" in output
     assert not (tmp_path / "work/results/stems/demucs").exists()
+
+
+FETCH = """
+import json, logging, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import get_demucs_model as step
+
+release, folder, manifest = map(Path, sys.argv[2:5])
+(network,) = release.glob("*.th")
+sig = network.name.split("-")[0]
+step.released = lambda: ({"htdemucs": release / "htdemucs.yaml"}, {sig: network.as_uri()})
+args = step.parse(["--model", "htdemucs", "--model-folder", str(folder),
+                   "--manifest", str(manifest), "--log", "unused"])
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+step.main(args, logging.getLogger("fetch"))
+"""
+
+
+def test_the_model_rule_fetches_what_the_folder_lacks(tiny_models, tmp_path):
+    """Demucs's release folder served from file:// URLs: the model list is copied, the network
+    downloaded and checked, and a second run finds both and fetches nothing."""
+    release, model = tiny_models
+    folder = tmp_path / "models"
+    manifest = tmp_path / "htdemucs.json"
+    args = ("-c", FETCH, str(SCRIPTS), str(release), str(folder), str(manifest))
+    first = in_demucs_env(*args)
+    network = Path(model["file"]).name
+    assert "copied the model list htdemucs.yaml into" in first.stdout
+    assert f"downloaded {network} (1 MB) in " in first.stdout
+    assert "; it matches its checksum" in first.stdout
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["htdemucs.yaml", network])
+    assert (folder / network).read_bytes() == Path(model["file"]).read_bytes()
+    assert json.loads(manifest.read_text())["files"] == {
+        "htdemucs.yaml": (release / "htdemucs.yaml").stat().st_size,
+        network: Path(model["file"]).stat().st_size,
+    }
+    again = in_demucs_env(*args)
+    assert "downloaded" not in again.stdout and "copied" not in again.stdout

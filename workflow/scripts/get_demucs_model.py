@@ -8,6 +8,7 @@ Runs in ``envs/demucs``, called by the ``get_demucs_model`` local rule.
 
 import argparse
 import shutil
+import time
 from pathlib import Path
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
@@ -59,6 +60,7 @@ def fetch(name: str, folder: Path, log) -> None:
         target = folder / url.rsplit("/", 1)[1]
         checksum = FILE_NAME.match(target.name)["checksum"]
         log.info("downloading %s into %s", url, folder)
+        began = time.perf_counter()
         try:
             download_url_to_file(url, str(target), hash_prefix=checksum, progress=False)
         except Exception as err:  # URLError, RuntimeError on a bad checksum
@@ -69,6 +71,12 @@ def fetch(name: str, folder: Path, log) -> None:
             )
             raise InputError(missing_model_message(name, folder, reason, [url])) from None
         network_file(folder, sig, name)
+        log.info(
+            "downloaded %s (%.0f MB) in %.1f s; it matches its checksum",
+            target.name,
+            target.stat().st_size / 1e6,
+            time.perf_counter() - began,
+        )
 
 
 def main(args, log):
