@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def model_problem(folder: str | os.PathLike, name: str) -> str | None:
     return None
 
 
-def missing_model_message(name: str, folder: Path, reason: str, urls: list[str] = ()) -> str:
+def missing_model_message(name: str, folder: Path, reason: str, urls: Sequence[str] = ()) -> str:
     """The one error for a model that is neither in place nor downloadable."""
     where = (
         f"download {', '.join(urls)}"

@@ -1,5 +1,6 @@
 """What the learned separators (Spleeter, Demucs) share: their input, the folding of extra
-stems into ``other``, and the refusal of stems that are no separation.
+stems into ``other``, the refusal of stems that are no separation, and the block step that
+loads a model once and separates a block of songs with it.
 
 Both run networks trained on 44.1 kHz stereo, in environments of their own; this module needs
 only NumPy (and soxr when a segment must be resampled), so every environment imports it.
