@@ -7,16 +7,14 @@ write their model with ``tools/demucs_model.py``.
 """
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, run_snakemake
+from workflow_utils import REPO, in_project_env, run_snakemake
 
 from sepconv.signal.tensors import Tensor
 
@@ -43,13 +41,7 @@ CORPUS = {
 
 def in_demucs_env(*args: str, env: dict | None = None, check: bool = True):
     """Run ``python ARGS`` in envs/demucs; return the process."""
-    cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs/demucs"), "python"]
-    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
-    environ["PYTHONPATH"] = str(SCRIPTS)  # the library, not installed there
-    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=1800)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
-    return proc
+    return in_project_env("demucs", *args, env=env, check=check)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, run_snakemake
+from workflow_utils import REPO, in_project_env, run_snakemake
 
 from sepconv.corpus.render import synthesize_song
 from sepconv.signal.tensors import Tensor
@@ -53,13 +52,7 @@ CORPUS = {
 
 def in_spleeter_env(*args: str, env: dict | None = None, check: bool = True):
     """Run ``python ARGS`` in envs/spleeter; return the process."""
-    cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs/spleeter"), "python"]
-    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
-    environ["PYTHONPATH"] = str(REPO / "workflow" / "scripts")  # the library, not installed there
-    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=environ, timeout=900)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
-    return proc
+    return in_project_env("spleeter", *args, env=env, check=check)
 
 
 @pytest.fixture(scope="module")

@@ -93,3 +93,19 @@ def processes_running(script: str, root: Path) -> list[int]:
         if script in cmdline and str(root) in cmdline:
             pids.append(int(entry.name))
     return pids
+
+
+def in_project_env(
+    project: str, *args: str, env: dict | None = None, check: bool = True, timeout: int = 1800
+) -> subprocess.CompletedProcess:
+    """Run ``python ARGS`` in a separator's uv project, ``envs/PROJECT`` (created on first use),
+    with the workflow's library on the path; return the process."""
+    cmd = ["uv", "run", "--quiet", "--locked", "--project", str(REPO / "envs" / project), "python"]
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "VIRTUAL_ENV"}
+    environ["PYTHONPATH"] = str(REPO / "workflow" / "scripts")  # the library, not installed there
+    proc = subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, env=environ, timeout=timeout
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
