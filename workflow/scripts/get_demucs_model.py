@@ -33,9 +33,10 @@ def released() -> tuple[dict[str, Path], dict[str, str]]:
     return bags, _parse_remote_files(REMOTE_ROOT / "files.txt")
 
 
-def fetch(name: str, folder: Path, log) -> None:
-    """Copy ``NAME.yaml`` and download the networks that ``folder`` lacks; a file there that
-    does not match its checksum is left for :func:`model_files` to name."""
+def fetch(name: str, folder: Path, log, tried: list[str]) -> None:
+    """Copy ``NAME.yaml`` and download the networks that ``folder`` lacks, adding each address
+    to ``tried`` before its download; a file there that does not match its checksum is left for
+    :func:`model_files` to name."""
     from torch.hub import download_url_to_file
 
     bags, urls = released()
@@ -59,6 +60,7 @@ def fetch(name: str, folder: Path, log) -> None:
         url = urls[sig]
         target = folder / url.rsplit("/", 1)[1]
         checksum = FILE_NAME.match(target.name)["checksum"]
+        tried.append(url)
         log.info("downloading %s into %s", url, folder)
         began = time.perf_counter()
         try:
@@ -69,7 +71,7 @@ def fetch(name: str, folder: Path, log) -> None:
                 f"{folder} lacks {target.name} and the download failed "
                 f"({type(err).__name__}: {err})"
             )
-            raise InputError(missing_model_message(name, folder, reason, [url])) from None
+            raise InputError(reason) from None
         network_file(folder, sig, name)
         log.info(
             "downloaded %s (%.0f MB) in %.1f s; it matches its checksum",
@@ -82,13 +84,12 @@ def fetch(name: str, folder: Path, log) -> None:
 def main(args, log):
     folder = Path(args.model_folder).absolute()
     name = args.model
+    tried = []  # the addresses fetch tried: where to get the files by hand
     try:
-        fetch(name, folder, log)
+        fetch(name, folder, log, tried)
         files = model_files(folder, name)
     except InputError as err:
-        if str(err).startswith(f"demucs model {name!r}"):
-            raise
-        raise InputError(missing_model_message(name, folder, str(err))) from None
+        raise InputError(missing_model_message(name, folder, str(err), tried)) from None
     listing = {p.name: p.stat().st_size for p in files}
     log.info("demucs model %s in %s, every file matches its checksum: %s", name, folder, listing)
     write_json(args.manifest, {"model": name, "folder": str(folder), "files": listing})
