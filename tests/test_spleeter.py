@@ -5,13 +5,13 @@ import pytest
 
 from sepconv.errors import InputError, SeparationError
 from sepconv.names import STEMS
+from sepconv.separators.learned import to_model_input
 from sepconv.separators.spleeter import (
     check_separation,
     checkpoint_problem,
     fold_stems,
     missing_model_message,
     model_root,
-    to_model_input,
 )
 
 

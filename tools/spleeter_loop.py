@@ -21,12 +21,11 @@ import tensorflow  # noqa: E402, F401
 from spleeter.model import EstimatorSpecBuilder  # noqa: E402, F401
 
 from sepconv.names import STEMS  # noqa: E402
+from sepconv.separators.learned import SAMPLE_RATE, to_model_input  # noqa: E402
 from sepconv.separators.spleeter import (  # noqa: E402
-    SAMPLE_RATE,
     fold_stems,
     load_separator,
     model_params,
-    to_model_input,
 )
 
 

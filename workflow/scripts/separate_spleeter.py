@@ -21,8 +21,8 @@ from pathlib import Path  # noqa: E402
 from sepconv.errors import InputError  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.separators import learned  # noqa: E402
+from sepconv.separators.learned import SAMPLE_RATE  # noqa: E402
 from sepconv.separators.spleeter import (  # noqa: E402
-    SAMPLE_RATE,
     check_separation,
     checkpoint_problem,
     cutoff_hz,

@@ -4,10 +4,12 @@ written as ``results/stems/{separator}/{song}/{stem}.wav`` at the segment's rate
 - :mod:`~sepconv.separators.oracle` -- the data set's ground-truth stems, cut like the segment
 - :mod:`~sepconv.separators.hpss` -- librosa DSP (soft masks that sum to the mixture)
 - :mod:`~sepconv.separators.spleeter` -- Deezer's pretrained networks (in ``envs/spleeter``)
+- :mod:`~sepconv.separators.demucs` -- Hybrid Transformer Demucs (in ``envs/demucs``)
+- :mod:`~sepconv.separators.learned` -- what the two learned separators share
 - :mod:`~sepconv.separators.quality` -- SI-SDR against reference stems
 
-Every separator's stems pass :func:`check_stems`, or spleeter's band-limited
-:func:`~sepconv.separators.spleeter.check_separation`.
+Every separator's stems pass :func:`check_stems`, or a learned separator's
+:func:`~sepconv.separators.learned.check_separation` (Spleeter's band-limited).
 """
 
 from __future__ import annotations

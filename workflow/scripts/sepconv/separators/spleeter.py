@@ -23,7 +23,6 @@ import numpy as np
 
 from ..errors import InputError
 from . import learned
-from .learned import SAMPLE_RATE, to_model_input  # noqa: F401 (the step scripts' names)
 
 #: The models the workflow accepts, with the stems each gives.
 MODELS = {
