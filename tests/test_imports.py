@@ -26,7 +26,7 @@ def test_the_digest_changes_with_an_imported_module_only(tmp_path):
     before = library_digest(hpss, scripts), library_digest(train, scripts)
     assert len(before[0]) == 16 and before[0] != before[1]
     module = scripts / "sepconv" / "separators" / "hpss.py"
-    module.write_text(module.read_text() + "\n# an edit\n")
+    module.write_text(module.read_text() + "\nEDITED = 1\n")
     # a fresh process sees the edit (the digest is cached per path within one)
     from sepconv import imports
 
@@ -34,3 +34,47 @@ def test_the_digest_changes_with_an_imported_module_only(tmp_path):
     imports._closure.cache_clear()
     after = library_digest(hpss, scripts), library_digest(train, scripts)
     assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_the_digest_is_of_the_code_not_of_its_docstrings_comments_or_layout():
+    from sepconv.imports import code_text
+
+    code = '''"""A module."""
+
+import os
+
+
+class A:
+    """A class."""
+
+    def f(self, x):
+        """A method."""
+        return os.path.join(x, "y")  # a comment
+
+
+def g():
+    """Only a docstring."""
+'''
+    same = '''"""Another docstring, longer,
+on two lines."""
+import os
+
+# a comment
+class A:
+    def f(self, x):
+        return os.path.join(
+            x, 'y'
+        )
+
+
+def g():
+    """Changed."""
+'''
+    assert code_text(code) == code_text(same)
+    for changed in (
+        code.replace('"y"', '"z"'),  # a constant
+        code.replace("return os", "print(x)\n        return os"),  # a statement
+        code.replace("def g():", "def h():"),  # a name
+        code.replace('"""A method."""', '"""A method."""\n        x = 1'),
+    ):
+        assert code_text(changed) != code_text(code)

@@ -1,12 +1,15 @@
-"""Which library files a step script imports, and one digest of their contents.
+"""Which library files a step script imports, and one digest of their code.
 
 Snakemake re-runs a job when its step script changes, not when the library code the script
 imports changes. A rule's ``library`` parameter, :func:`library_digest` of its step, closes
 that gap: Snakemake re-runs a job whose parameters changed, so an edited module re-runs
-exactly the jobs whose steps import it (and what depends on them), and a touched but
-unchanged one re-runs nothing. One short string per rule, the same for all of its jobs,
-costs the planning of a large collection nothing, where listing the 10 to 30 files as every
-job's inputs made Snakemake resolve and print each of them for each job.
+exactly the jobs whose steps import it (and what depends on them). One short string per
+rule, the same for all of its jobs, costs the planning of a large collection nothing.
+
+The digest is taken over the code, not the text: each module's syntax tree without its
+docstrings (:func:`code_text`), so that comments, docstrings, blank lines and formatting,
+which cannot change a result, re-run nothing, while any change to what the code does
+(a statement, a constant, a name, an annotation) re-runs the jobs that import it.
 
 The imports are read with :mod:`ast`, without importing anything: every ``import sepconv...``
 and ``from sepconv... import ...`` of the script and, transitively, of the library modules it
@@ -91,16 +94,39 @@ def step_modules(script: str | Path, root: str | Path) -> list[str]:
     return [str(p) for p in _closure(Path(root).resolve(), Path(script).resolve())]
 
 
+_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def code_text(source: str, filename: str = "<code>") -> str:
+    """What a module's code does, as text: the dump of its syntax tree without docstrings
+    (the string that opens a module, class or function body) and without line numbers, so
+    that comments, docstrings and formatting do not show in it."""
+    tree = ast.parse(source, filename=filename)
+    for node in ast.walk(tree):
+        if not isinstance(node, _DOCUMENTED) or not node.body:
+            continue
+        first = node.body[0]
+        if (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        ):
+            # a body cannot be empty: a function that is only a docstring keeps a `pass`
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree, annotate_fields=False, include_attributes=False)
+
+
 @functools.cache
 def _digest(root: Path, script: Path) -> str:
     digest = hashlib.sha256()
     for path in _closure(root, script):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(code_text(path.read_text(), str(path)).encode() + b"\0")
     return digest.hexdigest()[:16]
 
 
 def library_digest(script: str | Path, root: str | Path) -> str:
-    """The first 16 hex digits of the SHA-256 of the library files (paths under ``root`` and
-    contents) that the step ``script`` imports (:func:`step_modules`)."""
+    """The first 16 hex digits of the SHA-256 of the library modules that the step ``script``
+    imports (:func:`step_modules`): their paths under ``root`` and their code
+    (:func:`code_text`)."""
     return _digest(Path(root).resolve(), Path(script).resolve())
