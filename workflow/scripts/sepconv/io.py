@@ -52,10 +52,32 @@ def write_audio(path: str | os.PathLike, audio: np.ndarray, sr: int) -> None:
     """Write ``audio`` of shape ``(n_samples,)`` or ``(n_samples, n_channels)`` as 32-bit float WAV.
 
     Float samples keep separated stems summing to their mixture to within float32 rounding.
+    The same samples give the same bytes: libsndfile stamps a float WAV's ``PEAK`` chunk
+    with the time of writing, which is set to zero here.
     """
     audio = np.asarray(audio, dtype=np.float32)
     with atomic_path(path) as tmp:
         sf.write(tmp, audio, int(sr), subtype="FLOAT", format="WAV")
+        _clear_peak_timestamp(tmp)
+
+
+def _clear_peak_timestamp(path: Path) -> None:
+    """Zero the timestamp of a WAV file's ``PEAK`` chunk (its data: a version, then the
+    timestamp, then each channel's peak), found by walking the RIFF chunks before the data."""
+    with open(path, "r+b") as handle:
+        header = handle.read(12)
+        if header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            return
+        while True:
+            chunk = handle.read(8)
+            if len(chunk) < 8 or chunk[:4] == b"data":
+                return
+            size = int.from_bytes(chunk[4:], "little")
+            if chunk[:4] == b"PEAK":
+                handle.seek(4, os.SEEK_CUR)  # the version
+                handle.write(bytes(4))
+                return
+            handle.seek(size + size % 2, os.SEEK_CUR)
 
 
 def read_audio(path: str | os.PathLike) -> tuple[np.ndarray, int]:
