@@ -58,10 +58,10 @@ rule tensors:
 
 rule runs:
     input:
-        get_training_records(),
+        get_training_listings(),
 
 
 # The paper's introductory experiment: every pair of genres as a binary task (config `pairs`).
 rule pairs:
     input:
-        get_pairs_outputs(),
+        get_pairs_outputs,

@@ -14,16 +14,19 @@ import numpy as np
 import pytest
 import soundfile as sf
 import yaml
-from workflow_utils import UNDECODABLE, run_snakemake
+from workflow_utils import TINY, UNDECODABLE, mel_path, run_snakemake
 
+from sepconv.blocks import song_block
 from sepconv.config import CONFIG, merge, validate_config
 from sepconv.errors import InputError
 from sepconv.plan import load_songs
 
 SR = 22_050
+#: enough blocks that every song of the sheet of bad audio has one of its own
+BLOCKS = 64
 SCHEMA_KEYS = (
-    "baseline, dataset, demucs, epochs, features, figures, hpss, max_jobs_per_step, models, "
-    "pairs, representations, seeds_per_job, segment, separators, songs_per_job, spleeter, "
+    "baseline, dataset, demucs, epochs, features, figures, hpss, intermediates, models, "
+    "pairs, representations, seeds_per_job, segment, separators, song_blocks, spleeter, "
     "statistics, test_size, trials"
 )
 MODEL_KEYS = (
@@ -182,7 +185,7 @@ def load_error(overlay: dict) -> str | None:
     config = merge(yaml.safe_load(CONFIG.read_text()), overlay)
     try:
         validate_config(config)
-        load_songs(config, "results/corpus/{song}/{name}.wav")
+        load_songs(config)
     except InputError as err:
         return str(err)
     return None
@@ -252,9 +255,8 @@ def audio_run(data, tmp_path_factory):
     rows = GOOD + [(song, path, "y") for song, path, _ in AUDIO_CASES]
     sheet = write_sheet(data, rows)
     workdir = tmp_path_factory.mktemp("work")
-    # one job per song: each bad song's own job fails with the file's message
-    targets = [f"results/mels/hpss/blocks/{row[0]}.tsv" for row in rows]
-    config = sheet_config(sheet, songs_per_job=1)
+    targets = sorted({f"results/mels/hpss/{song_block(row[0], BLOCKS)}.sha256" for row in rows})
+    config = sheet_config(sheet, song_blocks=BLOCKS)
     proc = run_snakemake(workdir, *targets, "--keep-going", config=config, check=False)
     return workdir, proc
 
@@ -264,14 +266,12 @@ def audio_run(data, tmp_path_factory):
 def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, message):
     workdir, proc = audio_run
     assert proc.returncode != 0
-    # jobs run side by side: another job's unfinished line may precede the message
-    lines = [
-        line.split("Error in rule", 1)[-1] for line in (proc.stdout + proc.stderr).splitlines()
-    ]
-    expected = f" segment_song {{'block': '{song}'}}: {message.format(data=data)}"
-    assert expected in lines
-    assert not (workdir / f"results/segments/{song}.wav").exists()
-    log = (workdir / f"logs/segments/{song}.log").read_text()
+    block = song_block(song, BLOCKS)
+    expected = f"{song} ({data}/{path}): {message.format(data=data)}"
+    assert f"Error in rule segment_song {{'block': '{block}'}}: " in proc.stdout + proc.stderr
+    assert expected in proc.stdout + proc.stderr
+    assert not (workdir / f"results/segments/{block}").exists()
+    log = (workdir / f"logs/segments/{block}.log").read_text()
     assert message.format(data=data) in log
 
 
@@ -279,5 +279,24 @@ def test_bad_audio_fails_its_song_naming_the_file(audio_run, data, song, path, m
 def test_good_songs_complete_beside_bad_audio(audio_run):
     workdir, _ = audio_run
     for song, _, _ in GOOD:
-        assert (workdir / f"results/mels/hpss/{song}.npz").exists()
+        assert mel_path(workdir, "hpss", song).exists()
     assert not [p for p in (workdir / "results").rglob("*") if ".tmp" in p.name]
+
+
+@pytest.mark.workflow
+def test_the_pairs_target_without_a_pair_model_fails_only_when_asked_for(tmp_path):
+    """Models that leave out both pair models: `all` plans as ever; `pairs` stops with one
+    message naming the key."""
+    config = {
+        **TINY,
+        "models": {"novox-conv": {"enabled": False}, "stems3-conv": {"enabled": False}},
+        "baseline": "mix-conv",
+    }
+    proc = run_snakemake(tmp_path, "all", "--dry-run", config=config)
+    assert "train_model" in proc.stdout and "train_pairs" not in proc.stdout
+    proc = run_snakemake(tmp_path, "pairs", "--dry-run", config=config, check=False)
+    assert proc.returncode != 0
+    assert (
+        "pairs.models: none of novox-conv, stems3-conv is an enabled model; nothing to train"
+        in proc.stdout + proc.stderr
+    )

@@ -1,18 +1,24 @@
-"""Blocks of seeds and songs: fixed by seed numbers, and songs that stay in their block as the
-collection changes; the block record's save and load."""
+"""Blocks of seeds and songs: fixed by seed numbers, and songs whose block depends on their
+id and the counts alone; a block folder's listing, and a block job's loop."""
 
+import logging
 import random
+import subprocess
 
 import pytest
 
 from sepconv.blocks import (
-    item_files,
+    PER_SONG,
+    Block,
+    SongBlocks,
+    item_of,
+    items_in,
     jump_hash,
-    load_record,
-    save_record,
+    listing_path,
+    read_listing,
     seed_blocks,
     song_block,
-    song_blocks,
+    write_listing,
 )
 from sepconv.errors import InputError
 
@@ -41,127 +47,119 @@ def test_jump_hash_matches_the_published_algorithm():
         jump_hash(1, 0)
 
 
-def test_song_blocks_spread_songs_evenly():
-    blocks = song_blocks(SONGS, 4)
-    assert list(blocks) == ["0", "1", "2", "3"]
-    assert sorted(s for songs in blocks.values() for s in songs) == SONGS
-    assert all(70 <= len(songs) <= 130 for songs in blocks.values())
-    assert song_blocks(SONGS[:1], 4) == {song_block(SONGS[0], 4): SONGS[:1]}  # no empty blocks
-    assert set(song_blocks(SONGS, 1)) == {"0"}
+def test_songs_spread_evenly_over_the_blocks_and_no_block_is_empty():
+    blocks = SongBlocks(SONGS, 4)
+    assert blocks.names(PER_SONG) == ["0", "1", "2", "3"]
+    assert sorted(s for b in blocks.names(PER_SONG) for s in blocks.songs(PER_SONG, b)) == SONGS
+    assert all(70 <= len(blocks.songs(PER_SONG, b)) <= 130 for b in blocks.names(PER_SONG))
+    one = SongBlocks(SONGS[:1], 4)
+    assert one.names(PER_SONG) == [song_block(SONGS[0], 4)]
+    with pytest.raises(InputError, match=r"songs has no block 9: its blocks are \d"):
+        one.songs(PER_SONG, "9")
 
 
-def test_a_song_stays_in_its_block_whatever_else_comes_or_goes():
-    before = song_blocks(SONGS, 8)
-    shuffled = random.Random(1).sample(SONGS, len(SONGS))
-    after = song_blocks([*shuffled[:300], "a-new-song"], 8)  # 100 removed, one added
-    block_of = {song: name for name, songs in after.items() for song in songs}
-    for name, songs in before.items():
-        assert all(block_of.get(song, name) == name for song in songs)
-    # one more block: songs move only into the new block
+@pytest.mark.parametrize("songs", [1, 7, 8, 9, 66, 73, 2048, 2049])
+def test_a_song_s_block_never_depends_on_how_many_songs_there_are(songs):
+    """The song that crosses any multiple of a count, at sizes small and large: every other
+    song stays where it was, in every step's blocks."""
+    names = SONGS[:songs] if songs <= len(SONGS) else [f"s{i}" for i in range(songs)]
+    before = SongBlocks(names, 8, {"spleeter": 2})
+    after = SongBlocks([*names, "a-new-song"], 8, {"spleeter": 2})
+    for step in (PER_SONG, "spleeter"):
+        changed = [
+            block
+            for block in after.names(step)
+            if block not in before.names(step)
+            or after.songs(step, block) != before.songs(step, block)
+        ]
+        assert changed == [after.block_of(step, "a-new-song")]
+
+
+def test_removing_songs_changes_only_the_blocks_that_lose_one():
+    before = SongBlocks(SONGS, 8)
+    kept = random.Random(1).sample(SONGS, 300)
+    after = SongBlocks(kept, 8)
+    removed = set(SONGS) - set(kept)
+    for block in before.names(PER_SONG):
+        lost = removed.intersection(before.songs(PER_SONG, block))
+        unchanged = block in after.names(PER_SONG) and sorted(
+            after.songs(PER_SONG, block)
+        ) == sorted(before.songs(PER_SONG, block))
+        assert unchanged == (not lost)
+
+
+def test_a_count_that_grows_by_one_moves_songs_only_into_the_new_block():
     moved = {s for s in SONGS if song_block(s, 9) != song_block(s, 8)}
     assert moved and all(song_block(s, 9) == "8" for s in moved)
     assert 20 <= len(moved) <= 70  # about 1/9 of the songs
 
 
-def test_block_records_round_trip_and_name_missing_files(tmp_path):
-    stems = [tmp_path / f"{stem}.wav" for stem in ("bass", "drums")]
-    for path in stems:
-        path.write_bytes(b"RIFF")
-    record = tmp_path / "block.tsv"
-    save_record(record, [("song-a", str(stems[0]), 2.5), ("song-a", str(stems[1]), 2.5)])
-    assert load_record(record) == [
-        {"item": "song-a", "file": str(stems[0]), "seconds": "2.500"},
-        {"item": "song-a", "file": str(stems[1]), "seconds": "2.500"},
-    ]
-    assert item_files(record, "song-a") == [str(p) for p in stems]
-    with pytest.raises(InputError, match=f"block record {record} lists nothing for song-b"):
-        item_files(record, "song-b")
-    stems[1].unlink()
-    with pytest.raises(InputError, match=f"delete {record} to run that block again"):
-        item_files(record, "song-a")
-    (tmp_path / "other.tsv").write_text("song\tpath\n")
-    with pytest.raises(InputError, match="is not a block record"):
-        load_record(tmp_path / "other.tsv")
-
-
-def test_one_job_per_song_and_the_block_count_of_songs_per_job():
-    from sepconv.blocks import block_count
-
-    assert song_blocks(["b", "a"], None) == {"b": ["b"], "a": ["a"]}
-    assert song_block("a", None) == "a"
-    assert block_count(66, 1) is None
-    assert block_count(66, 8) == 9 and block_count(64, 8) == 8 and block_count(3, 8) == 1
-    assert block_count(2048, 8, 256) == 256 and block_count(10_000, 8, 256) == 256
-    assert block_count(66, 8, 256) == 9 and block_count(66, 1, 256) is None
-
-
-def test_a_block_runs_every_song_and_names_the_ones_that_fail(tmp_path, caplog):
-    import logging
-
-    from sepconv.blocks import ItemFiles, run_songs
-
-    log = logging.getLogger("test")
-
-    def do(song):
-        if song == "bad":
-            raise InputError(f"{song}.wav is too short")
-        if song == "bug":
-            raise KeyError("x")
-        path = tmp_path / f"{song}.npz"
-        path.write_bytes(b"x")
-        return [str(path)]
-
-    rows = run_songs(["a", "b"], do, log, what="x block", block="3", source=str)
-    assert [row[:2] for row in rows] == [
-        ("a", str(tmp_path / "a.npz")),
-        ("b", str(tmp_path / "b.npz")),
-    ]
-    with caplog.at_level(logging.INFO), pytest.raises(InputError) as err:
-        run_songs(
-            ["bad", "a", "bug", "c"],
-            do,
-            log,
-            what="x block",
-            block="3",
-            source=lambda s: f"{s}.wav",
-            error=InputError,
-        )
-    assert str(err.value) == (
-        "2 of 4 song(s) of x block 3 failed: bad (bad.wav): bad.wav is too short; "
-        "bug (bug.wav): KeyError: 'x'. The files of the other 2 song(s) are written; the "
-        "block runs again next time"
-    )
-    assert (tmp_path / "c.npz").exists()  # after both failures
-    assert "bad (song 1 of 4) failed" in caplog.text and "c: song 4 of 4 done in" in caplog.text
-    # one job per song: the song's own message
-    with pytest.raises(InputError, match=r"^bad\.wav is too short$"):
-        run_songs(["bad"], do, log, what="x block", block="bad", source=str, error=InputError)
-    # the files of several records, by song
-    save_record(tmp_path / "1.tsv", rows[:1])
-    save_record(tmp_path / "2.tsv", rows[1:])
-    files = ItemFiles([tmp_path / "1.tsv", tmp_path / "2.tsv"])
-    assert files.items() == ["a", "b"] and files.of("b") == [str(tmp_path / "b.npz")]
-    with pytest.raises(InputError, match="lists z"):
-        files.of("z")
-
-
 def test_a_separator_s_blocks_are_unions_of_the_per_song_blocks():
-    from sepconv.blocks import PER_SONG, SongBlocks
-
     songs = [f"song-{i:03d}" for i in range(66)]
-    blocks = SongBlocks(songs, {PER_SONG: 9, "spleeter": 2})
+    blocks = SongBlocks(songs, 9, {"spleeter": 2})
+    assert blocks.step("spleeter") == "spleeter" and blocks.step("hpss") == PER_SONG
     for name in blocks.names("spleeter"):
         inside = blocks.songs("spleeter", name)
-        per_song = {blocks.block_of(PER_SONG, s) for s in inside}
-        assert sorted(inside) == sorted(
-            s for block in per_song for s in blocks.songs(PER_SONG, block)
-        )
-    # a new song: one block of each step gains it, every other block keeps its songs
-    grown = SongBlocks([*songs, "song-new"], {PER_SONG: 9, "spleeter": 2})
-    for step in (PER_SONG, "spleeter"):
-        changed = [n for n in grown.names(step) if grown.songs(step, n) != blocks.songs(step, n)]
-        assert changed == [grown.block_of(step, "song-new")]
-    # one job per song: a separator's blocks are those of the songs' ids, as without blocks
-    alone = SongBlocks(songs, {PER_SONG: None, "spleeter": 2})
-    assert alone.names(PER_SONG) == songs
-    assert all(alone.block_of("spleeter", s) == song_block(s, 2) for s in songs)
+        parts = blocks.per_song_blocks("spleeter", name)
+        assert {blocks.block_of(PER_SONG, s) for s in inside} == set(parts)
+        assert sorted(inside) == sorted(s for part in parts for s in blocks.songs(PER_SONG, part))
+        assert all(song_block(part, 2) == name for part in parts)
+
+
+def test_a_listing_is_what_sha256sum_checks_and_finds_each_item(tmp_path):
+    folder = tmp_path / "3"
+    (folder / "house-01").mkdir(parents=True)
+    (folder / "house-01" / "bass.wav").write_bytes(b"bass")
+    (folder / "blues.00001.npz").write_bytes(b"mel")
+    (folder / ".snakemake_timestamp").write_bytes(b"")  # hidden files are not listed
+    path = write_listing(folder)
+    assert path == str(tmp_path / "3.sha256") == listing_path(folder)
+    check = subprocess.run(
+        ["sha256sum", "--check", "--strict", path], cwd=folder, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert read_listing(folder) == [f"{folder}/blues.00001.npz", f"{folder}/house-01/bass.wav"]
+    assert items_in([folder]) == {"blues.00001": str(folder), "house-01": str(folder)}
+    assert item_of("house-01/drums.wav") == "house-01" and item_of("seed12.json") == "seed12"
+    (folder / "house-01" / "bass.wav").unlink()
+    with pytest.raises(InputError, match=f"listed in {path} is missing: delete {folder}"):
+        read_listing(folder)
+    with pytest.raises(InputError, match="has no listing"):
+        read_listing(tmp_path / "4")
+
+
+def test_the_same_files_give_the_same_listing(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name / "x").mkdir(parents=True)
+        (tmp_path / name / "x" / "y.wav").write_bytes(b"same")
+    assert (
+        open(write_listing(tmp_path / "a"), "rb").read()
+        == open(write_listing(tmp_path / "b"), "rb").read()
+    )
+
+
+def test_a_block_runs_every_item_and_names_the_ones_that_fail(tmp_path, caplog):
+    log = logging.getLogger("test")
+    with Block(tmp_path / "ok", log, what="x block 3") as block:
+        for song in ("a", "b"):
+            with block.item(song):
+                (tmp_path / "ok" / f"{song}.npz").write_bytes(b"x")
+    assert read_listing(tmp_path / "ok") == [f"{tmp_path}/ok/a.npz", f"{tmp_path}/ok/b.npz"]
+
+    with caplog.at_level(logging.INFO), pytest.raises(InputError) as err:
+        with Block(tmp_path / "bad", log, what="x block 3", error=InputError) as block:
+            for song in ("bad", "a", "bug", "c"):
+                with block.item(song, source=f"{song}.wav"):
+                    if song == "bad":
+                        raise InputError(f"{song}.wav is too short")
+                    if song == "bug":
+                        raise KeyError("x")
+                    (tmp_path / "bad" / f"{song}.npz").write_bytes(b"x")
+    assert str(err.value) == (
+        "2 of 4 item(s) of x block 3 failed: bad (bad.wav): bad.wav is too short; "
+        "bug (bug.wav): KeyError: 'x'. The block runs again, whole, next time"
+    )
+    assert (tmp_path / "bad" / "c.npz").exists()  # the loop went on after both failures
+    assert not (tmp_path / "bad.sha256").exists()  # no listing: the block is not whole
+    assert "bad failed: bad.wav is too short" in caplog.text and "c done in" in caplog.text
+    assert "KeyError" in caplog.text  # a bug's traceback goes to the log

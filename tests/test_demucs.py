@@ -13,6 +13,7 @@ import pytest
 import soundfile as sf
 from workflow_utils import REPO
 
+from sepconv.blocks import write_listing
 from sepconv.config import defaults
 from sepconv.errors import InputError, SeparationError
 from sepconv.names import STEMS
@@ -167,12 +168,12 @@ def test_a_model_that_copies_the_mixture_fails_the_songs_job(tmp_path, monkeypat
     folder = tmp_path / "models"
     write_network(folder, "955717e8")
     (folder / "htdemucs.yaml").write_text("models: ['955717e8']\n")
-    segments, infos = [], []
+    segments = tmp_path / "segments"
+    segments.mkdir()
     for song in ("house-01", "house-02"):
-        segments.append(tmp_path / f"{song}.wav")
-        sf.write(segments[-1], rng.standard_normal((22_050, 2)) * 0.1, 22_050, subtype="FLOAT")
-        infos.append(tmp_path / f"{song}.json")
-        infos[-1].write_text(json.dumps({"song": song, "start_sample": 0}))
+        noise = rng.standard_normal((22_050, 2)) * 0.1
+        sf.write(segments / f"{song}.wav", noise, 22_050, subtype="FLOAT")
+    write_listing(segments)
 
     def separate(waveform, seed):
         if seed == "house-01":
@@ -184,26 +185,25 @@ def test_a_model_that_copies_the_mixture_fails_the_songs_job(tmp_path, monkeypat
     monkeypatch.setattr(step, "load_separator", lambda *args: model)
     args = step.parse(
         [
-            *("--segments", *map(str, segments), "--infos", *map(str, infos)),
+            *("--segments", str(segments)),
             *("--model", "htdemucs", "--model-folder", str(folder)),
-            *("--sum-tolerance-db", "-10", "--stems", str(tmp_path / "stems/{song}/{stem}.wav")),
-            *("--record", str(tmp_path / "block.tsv"), "--block", "3", "--gpu", "0"),
-            *("--log", str(tmp_path / "block.log")),
+            *("--sum-tolerance-db", "-10", "--stems", str(tmp_path / "stems")),
+            *("--block", "3", "--gpu", "0", "--log", str(tmp_path / "block.log")),
         ]
     )
     with pytest.raises(SeparationError) as failed:
         step.main(args, logging.getLogger("test"))
     assert str(failed.value) == (
-        f"1 of 2 song(s) of demucs block 3 failed: house-01 ({segments[0]}): every demucs stem "
-        "is a copy of the mixture: the model gave no separation (Demucs's networks never give "
-        "this: the model is not a separator). The files of the other 1 song(s) are written; "
-        "the block runs again next time"
+        f"1 of 2 item(s) of demucs block 3 failed: house-01 ({segments / 'house-01.wav'}): "
+        "every demucs stem is a copy of the mixture: the model gave no separation (Demucs's "
+        "networks never give this: the model is not a separator). The block runs again, whole, "
+        "next time"
     )
     assert not (tmp_path / "stems/house-01").exists()
     assert sorted(p.name for p in (tmp_path / "stems/house-02").iterdir()) == [
         f"{s}.wav" for s in sorted(STEMS)
     ]
-    assert not (tmp_path / "block.tsv").exists()
+    assert not (tmp_path / "stems.sha256").exists()
 
 
 def test_the_step_refuses_a_model_folder_before_loading(tmp_path, monkeypatch):
@@ -214,9 +214,9 @@ def test_the_step_refuses_a_model_folder_before_loading(tmp_path, monkeypatch):
     (folder / "htdemucs.yaml").write_text("models: ['955717e8']\n")
     args = step.parse(
         [
-            *("--segments", "s.wav", "--infos", "s.json", "--model", "htdemucs"),
-            *("--model-folder", str(folder), "--stems", "{song}/{stem}.wav"),
-            *("--record", "b.tsv", "--block", "0", "--log", "b.log"),
+            *("--segments", "segments", "--model", "htdemucs"),
+            *("--model-folder", str(folder), "--stems", "stems"),
+            *("--block", "0", "--log", "b.log"),
         ]
     )
     with pytest.raises(InputError) as refused:

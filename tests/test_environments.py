@@ -36,12 +36,15 @@ def test_conda_pins_match_the_lock(repo):
 def test_the_separators_locks_are_inputs_of_their_rules(repo, tmp_path):
     proc = run_snakemake(
         tmp_path,
-        "results/mels/spleeter/blocks/0.tsv",  # the 4 songs: one block of the per-song steps
-        "results/mels/demucs/blocks/0.tsv",
+        "results/mels/spleeter/0.sha256",  # the 4 songs: one block of the per-song steps
+        "results/mels/demucs/0.sha256",
         "--dry-run",
         config={
             "dataset": {"synthetic": {"genres": {"house": 2, "techno": 2}, "songs_per_artist": 1}},
             "separators": ["spleeter", "demucs"],
+            "song_blocks": 1,
+            "spleeter": {"blocks": 1},
+            "demucs": {"blocks": 1},
         },
     )
     blocks = re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)+)", proc.stdout, re.MULTILINE)

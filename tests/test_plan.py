@@ -3,10 +3,17 @@
 import pandas as pd
 import pytest
 
-from sepconv.blocks import SongBlocks, song_block
-from sepconv.errors import InputError
+from sepconv.blocks import song_block
+from sepconv.errors import ConfigError, InputError
 from sepconv.names import FIGURES
-from sepconv.plan import may_be_short, mel_channels, quality_plan, segment_settings
+from sepconv.plan import (
+    Plan,
+    load_songs,
+    may_be_short,
+    mel_channels,
+    quality_plan,
+    segment_settings,
+)
 
 SEGMENT = {"per_song": 1, "search_step": 0.5, "pad": False}
 
@@ -77,17 +84,83 @@ def test_segment_settings_name_only_what_a_song_depends_on():
     }
 
 
-def test_song_blocks_answer_for_each_blocked_step():
-    names = [f"song-{i}" for i in range(20)]
-    blocks = SongBlocks(names, {"spleeter": 3})
-    assert "spleeter" in blocks and "hpss" not in blocks
-    assert blocks.names("spleeter") == ["0", "1", "2"]
-    for name in blocks.names("spleeter"):
-        assert all(blocks.block_of("spleeter", s) == name for s in blocks.songs("spleeter", name))
-    assert blocks.block_of("spleeter", "song-3") == song_block("song-3", 3)
-    few = SongBlocks(["house-01"], {"spleeter": 4})
-    with pytest.raises(InputError, match=r"spleeter has no block 7: its blocks are \d"):
-        few.songs("spleeter", "7")
+def plan_of(overlay=None, **extra):
+    """The plan of the default config with ``overlay`` merged over it (no Snakemake)."""
+    from sepconv.config import load_config, merge, validate_config
+
+    config = merge(load_config(), overlay or {})
+    validate_config(config)
+    songs = load_songs(config)
+    return Plan(config, songs, "dataset.synthetic.genres", 467_712, **extra)
+
+
+def test_the_plan_puts_each_song_in_the_block_its_id_gives():
+    plan = plan_of({"song_blocks": 8, "separators": ["oracle", "hpss", "spleeter"]})
+    assert plan.block_names() == [str(b) for b in range(8)]
+    for block in plan.block_names():
+        assert all(song_block(song, 8) == block for song in plan.block_songs(block))
+    # the synthetic corpus's files are in the folder of the song's block
+    assert plan.songs.loc["house-03", "path"] == (
+        f"results/corpus/{song_block('house-03', 8)}/house-03/mixture.wav"
+    )
+    # a learned separator's block reads the segments of the per-song blocks it unites
+    for block in plan.block_names("spleeter"):
+        folders = plan.segment_folders(block, "spleeter")
+        parts = [folder.rsplit("/", 1)[1] for folder in folders]
+        assert all(song_block(part, 2) == block for part in parts)
+        assert sorted(plan.block_songs(block, "spleeter")) == sorted(
+            song for part in parts for song in plan.block_songs(part)
+        )
+    assert plan.mel_source("none", "3") == "results/segments/3"
+    assert plan.mel_source("spleeter", "1") == "results/stems/spleeter/1"
+    assert plan.mel_folders("spleeter") == ["results/mels/spleeter/0", "results/mels/spleeter/1"]
+    with pytest.raises(InputError, match="computed for separator.s. none, not hpss"):
+        plan.mel_folders("hpss", "mix")
+
+
+def test_the_plan_s_jobs_name_what_they_depend_on():
+    plan = plan_of({"song_blocks": 4, "separators": ["oracle", "hpss", "demucs"]})
+    block = plan.block_names()[0]
+    songs = plan.block_songs(block)
+    assert list(plan.segment_jobs(block)) == songs
+    assert plan.segment_jobs(block)[songs[0]]["segment"] == {
+        "sample_rate": 44_100,
+        "search_step": 0.5,
+    }
+    assert plan.corpus_folders(block) == [f"results/corpus/{block}"]
+    assert plan.song_files(block, ["path"]) == []  # the corpus's files are in its folder
+    assert list(plan.references(block)) == songs
+    assert plan.synthesis_jobs(block)[songs[0]]["genre"] == plan.songs.loc[songs[0], "genre"]
+    # runtime: 10 minutes and a quarter of a minute per segment
+    demucs = plan.block_names("demucs")[0]
+    runtime = plan.separation_runtime("demucs", demucs, 0.25)
+    assert runtime == 10 + -(-len(plan.block_songs(demucs, "demucs")) // 4)
+    # quality: every measured separator's blocks, against the oracle's stems of the same songs
+    assert plan.quality_separators == ["hpss", "demucs"]
+    assert [job for job in plan.quality_jobs() if job[0] == "demucs"] == [
+        ("demucs", name) for name in plan.block_names("demucs")
+    ]
+    inputs = plan.quality_inputs("demucs", demucs)
+    assert inputs["estimates"] == [f"results/stems/demucs/{demucs}"]
+    assert inputs["references"] == [
+        folder.replace("segments", "stems/oracle") for folder in inputs["segments"]
+    ]
+    assert plan.run_folders()[0] == "results/runs/none/mix-conv/seeds1-25"
+    assert plan.run_ids()[:2] == ["none/mix-conv/1", "none/mix-conv/2"]
+    with pytest.raises(InputError, match="seeds 3-9 is not a block of seeds"):
+        plan.block_seeds("3-9")
+
+
+def test_the_pairs_need_an_enabled_pair_model_only_when_asked_for():
+    plan = plan_of(
+        {
+            "models": {"novox-conv": {"enabled": False}, "stems3-conv": {"enabled": False}},
+            "baseline": "mix-conv",
+        }
+    )
+    assert plan.pair_models() == []
+    with pytest.raises(ConfigError, match="pairs.models: none of novox-conv, stems3-conv"):
+        plan.pair_jobs()
 
 
 def test_every_figure_has_a_caption():

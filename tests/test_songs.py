@@ -64,7 +64,7 @@ def test_synthetic_table():
             "source": "synthetic",
             "synthetic": {"genres": {"house": 2, "techno": 3}, "songs_per_artist": 2},
         },
-        "results/corpus/{song}/{name}.wav",
+        lambda song, name: f"results/corpus/{song}/{name}.wav",
     )
     assert list(table.index) == ["house-01", "house-02", "techno-01", "techno-02", "techno-03"]
     assert table["has_stems"].all()

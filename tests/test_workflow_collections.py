@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import UNDECODABLE, run_snakemake
+from workflow_utils import UNDECODABLE, run_snakemake, segment_path, stem_path
+
+from sepconv.blocks import song_block
 
 pytestmark = pytest.mark.workflow
 SR = 22_050
@@ -53,12 +55,16 @@ GOOD = [("a1", "a1.wav", "x", "1.5"), ("a2", "a2.wav", "x", ""), ("b1", "b1.wav"
 GOOD += [("b2", "b2.wav", "y", "2")]
 
 
+#: enough blocks that each song of the sheet has one of its own
+BLOCKS = 16
+
+
 def sheet_config(sheet, **segment):
     return {
         "dataset": {"source": "sheet", "sheet": str(sheet)},
         "separators": ["hpss"],
         "segment": segment,
-        "songs_per_job": 1,  # one job per song: each song's steps re-run on their own
+        "song_blocks": BLOCKS,
     }
 
 
@@ -106,7 +112,9 @@ PER_SONG = ("segment_song", "separate_hpss", "compute_mel")
 
 
 def songs_of(jobs):
-    return sorted({w.split("block=")[1].split(",")[0] for r, w in jobs if r in PER_SONG})
+    """The songs of the blocks of the per-song jobs planned (each song its own block)."""
+    song_of = {song_block(song, BLOCKS): song for song in ("a1", "a2", "b1", "b2", "short")}
+    return sorted({song_of[w.split("block=")[1].split(",")[0]] for r, w in jobs if r in PER_SONG})
 
 
 def test_turning_on_pad_plans_only_the_short_song(padded_run):
@@ -233,16 +241,19 @@ def test_a_folder_in_the_gtzan_layout_with_several_segments_per_song(tmp_path):
     assert set(table["model"]) == {"novox-conv", "stems3-sepconv"} and (table["trials"] == 2).all()
 
     n = 467_968
-    info = json.loads((work / "results/segments/blues.00000.json").read_text())
+    segment = segment_path(work, "blues.00000")
+    info = json.loads(segment.with_suffix(".json").read_text())
     assert info["segments"] == 3 and info["start_samples"][0] == 0
     assert info["start_samples"][2] == round(12.0 * 44_100) - n
-    assert sf.info(work / "results/segments/blues.00000.wav").frames == 3 * n
-    assert sf.info(work / "results/stems/hpss/blues.00000/drums.wav").frames == 3 * n
+    assert sf.info(segment).frames == 3 * n
+    assert sf.info(stem_path(work, "hpss", "blues.00000", "drums")).frames == 3 * n
     tensor = Tensor.load(work / "results/tensors/hpss/stems3.npz")
     assert tensor.X.shape[0] == 18 and tensor.segment.tolist() == [0, 1, 2] * 6
     for seed in (1, 2):
         split = pd.read_csv(work / f"results/splits/seed{seed}.tsv", sep="\t")
-        record = json.loads((work / f"results/runs/hpss/novox-conv/seed{seed}.json").read_text())
+        record = json.loads(
+            (work / f"results/runs/hpss/novox-conv/seeds1-2/seed{seed}.json").read_text()
+        )
         test_songs = sorted(split.loc[split["subset"] == "test", "song"])
         assert sorted(record["test_songs"]) == test_songs
         n_test = len(test_songs)

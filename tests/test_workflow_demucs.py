@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, in_project_env, run_snakemake
+from workflow_utils import REPO, in_project_env, run_snakemake, segment_path, stem_path
 
+from sepconv.blocks import items_in, write_listing
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
@@ -58,7 +59,8 @@ def demucs_config(model_dir, **demucs) -> dict:
         "dataset": CORPUS,
         "separators": ["demucs"],
         "trials": 2,
-        "songs_per_job": 1,  # Demucs's blocks are then those of the songs' ids
+        # every song in a per-song block of its own; Demucs's 2 blocks: techno-02, the others
+        "song_blocks": 64,
         # random weights do not separate: their stems miss the mixture by about 0 dB
         "demucs": {"model_dir": str(model_dir), "sum_tolerance_db": None, **demucs},
     }
@@ -78,30 +80,24 @@ def demucs_run(tiny_models, tmp_path_factory):
 
 def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):
     root, model = tiny_models
-    records = sorted((demucs_run / "results/stems/demucs/blocks").glob("*.tsv"))
-    assert [p.stem for p in records] == ["0", "1"]  # demucs.blocks: 2
+    listings = sorted((demucs_run / "results/stems/demucs").glob("*.sha256"))
+    assert [p.stem for p in listings] == ["0", "1"]  # demucs.blocks: 2
     separated = []
-    for record in records:
-        table = pd.read_csv(record, sep="\t")
-        songs = list(dict.fromkeys(table["item"]))
+    for listing in listings:
+        songs = list(items_in([listing.with_suffix("")]))
         separated += songs
-        assert list(table["file"]) == [
-            f"results/stems/demucs/{song}/{stem}.wav"
-            for song in songs
-            for stem in ("bass", "drums", "other", "vocals")
-        ]
-        log = (demucs_run / f"logs/stems/demucs/block{record.stem}.log").read_text()
+        log = (demucs_run / f"logs/stems/demucs/{listing.stem}.log").read_text()
         assert log.count("model htdemucs (sources drums, bass, other, vocals) loaded from") == 1
         assert "sum tolerance None dB" in log
         assert "the stems' sum differs from the mixture by " in log
-        for number, song in enumerate(songs, start=1):
-            assert f"{song}: song {number} of {len(songs)} done in" in log
+        for song in songs:
+            assert f"{song} done in" in log
     assert sorted(separated) == SONGS
     for song in SONGS:
-        segment, _ = sf.read(demucs_run / f"results/segments/{song}.wav")
+        segment, _ = sf.read(segment_path(demucs_run, song))
         stems = {}
         for stem in ("bass", "drums", "other", "vocals"):
-            audio, sr = sf.read(demucs_run / f"results/stems/demucs/{song}/{stem}.wav")
+            audio, sr = sf.read(stem_path(demucs_run, "demucs", song, stem))
             assert sr == 44_100 and audio.shape == segment.shape
             stems[stem] = audio
         assert np.std(stems["bass"] - stems["vocals"]) > 0  # four different stems
@@ -122,19 +118,23 @@ def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):
 
 
 def separate_alone(root, workdir, songs, out: Path, block: str, tolerance: str = "null"):
-    """Run the step on ``songs`` of the run in ``workdir`` as one block, writing to
-    ``out``; return the process."""
-    out.mkdir(parents=True, exist_ok=True)
-    segments = workdir / "results/segments"
+    """Run the step on ``songs`` of the run in ``workdir`` as one block (their segments
+    copied into a block folder of their own), writing the stems into ``out``; return the
+    process."""
+    segments = out.parent / f"segments-{block}"
+    segments.mkdir(parents=True)
+    for song in songs:
+        for path in (segment_path(workdir, song), segment_path(workdir, song).with_suffix(".json")):
+            shutil.copy(path, segments / path.name)
+    write_listing(segments)
     settings = {"shifts": 1, "overlap": 0.25, "split": True, "segment": None}
     return in_demucs_env(
         str(SCRIPTS / "separate_demucs.py"),
-        *("--segments", *(str(segments / f"{song}.wav") for song in songs)),
-        *("--infos", *(str(segments / f"{song}.json") for song in songs)),
+        *("--segments", str(segments)),
         *("--model", "htdemucs", "--model-folder", str(root)),
         *("--settings", json.dumps(settings), "--sum-tolerance-db", tolerance),
-        *("--stems", str(out / "{song}" / "{stem}.wav"), "--record", str(out / "block.tsv")),
-        *("--block", block, "--threads", "2", "--gpu", "0", "--log", str(out / "block.log")),
+        *("--stems", str(out), "--block", block, "--threads", "2", "--gpu", "0"),
+        *("--log", str(out.parent / f"{block}.log")),
         check=False,
     )
 
@@ -142,22 +142,20 @@ def separate_alone(root, workdir, songs, out: Path, block: str, tolerance: str =
 def test_a_song_gets_the_same_stems_in_any_block(tiny_models, demucs_run, tmp_path):
     """Demucs shifts each song by a random offset; drawn from the song's id, it is the same
     whichever block separates the song."""
-    proc = separate_alone(tiny_models[0], demucs_run, ["techno-02"], tmp_path, "alone")
+    proc = separate_alone(tiny_models[0], demucs_run, ["techno-02"], tmp_path / "stems", "alone")
     assert proc.returncode == 0, proc.stderr[-3000:]
     for stem in ("bass", "drums", "other", "vocals"):
-        alone, _ = sf.read(tmp_path / f"techno-02/{stem}.wav", dtype="float32")
-        in_run, _ = sf.read(
-            demucs_run / f"results/stems/demucs/techno-02/{stem}.wav", dtype="float32"
-        )
-        np.testing.assert_array_equal(alone, in_run, err_msg=stem)
+        alone = (tmp_path / f"stems/techno-02/{stem}.wav").read_bytes()
+        assert alone == stem_path(demucs_run, "demucs", "techno-02", stem).read_bytes(), stem
 
 
 def test_random_weights_fail_the_default_sum_check(tiny_models, demucs_run, tmp_path):
-    proc = separate_alone(tiny_models[0], demucs_run, ["house-01"], tmp_path, "1", "-10.0")
+    out = tmp_path / "stems"
+    proc = separate_alone(tiny_models[0], demucs_run, ["house-01"], out, "1", "-10.0")
     assert proc.returncode != 0
-    segment = demucs_run / "results/segments/house-01.wav"
+    segment = tmp_path / "segments-1" / "house-01.wav"
     prefix = (
-        f"1 of 1 song(s) of demucs block 1 failed: house-01 ({segment}): demucs's stems do not "
+        f"1 of 1 item(s) of demucs block 1 failed: house-01 ({segment}): demucs's stems do not "
         "sum to the mixture: the residual is "
     )
     assert prefix in proc.stderr
@@ -167,7 +165,7 @@ def test_random_weights_fail_the_default_sum_check(tiny_models, demucs_run, tmp_
         f"the residual is {residual:.1f} dB relative to the mixture (at most -10 dB by config "
         "demucs.sum_tolerance_db)"
     ) in proc.stderr
-    assert not (tmp_path / "house-01").exists()
+    assert not (out / "house-01").exists()
 
 
 def test_a_model_folder_without_weights_is_refused_before_separating(

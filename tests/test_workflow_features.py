@@ -5,17 +5,19 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import TINY, run_snakemake
+from workflow_utils import TINY, mel_path, run_snakemake, segment_path, song_folder, stem_path
 
+from sepconv.blocks import PER_SONG, SongBlocks
+from sepconv.layout import corpus_file
 from sepconv.names import STEMS
 from sepconv.signal.features import MelFile
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
-#: the per-song steps in blocks of about 2 songs: 3 blocks of the 6 songs
-CONFIG = {**TINY, "separators": ["oracle", "hpss"], "songs_per_job": 2}
-BLOCKS = 3
+#: the per-song steps in 3 blocks of the 6 songs
+CONFIG = {**TINY, "separators": ["oracle", "hpss"], "song_blocks": 3}
 SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02", "techno-03"]
+BLOCKS = len(SongBlocks(SONGS, 3).names(PER_SONG))
 
 
 @pytest.fixture(scope="module")
@@ -49,30 +51,25 @@ def test_tensor_shapes_and_contents(tensors_run):
 
 def test_stacked_channels_are_the_per_song_spectrograms(tensors_run):
     X = Tensor.load(tensors_run / "results/tensors/hpss/stems3.npz").X
-    mels = MelFile.load(tensors_run / "results/mels/hpss/techno-02.npz")
+    mels = MelFile.load(mel_path(tensors_run, "hpss", "techno-02"))
     assert (mels.song, mels.separator) == ("techno-02", "hpss")
     for c, stem in enumerate(["bass", "drums", "other"]):
         np.testing.assert_array_equal(X[4, :, :, c], mels[stem][0])
     assert mels.channels == ("bass", "drums", "other", "vocals", "bass+drums+other")
-    assert MelFile.load(tensors_run / "results/mels/none/techno-02.npz").channels == ("mixture",)
-    assert (
-        "bass+drums+other"
-        in MelFile.load(tensors_run / "results/mels/oracle/house-01.npz").channels
-    )
+    assert MelFile.load(mel_path(tensors_run, "none", "techno-02")).channels == ("mixture",)
+    assert "bass+drums+other" in MelFile.load(mel_path(tensors_run, "oracle", "house-01")).channels
 
 
 def test_segments_and_stems(tensors_run):
     for song in SONGS:
-        segment, sr = sf.read(tensors_run / f"results/segments/{song}.wav", dtype="float32")
+        segment, sr = sf.read(segment_path(tensors_run, song), dtype="float32")
         assert sr == 44_100 and segment.shape == (467_968, 2)
-        info = json.loads((tensors_run / f"results/segments/{song}.json").read_text())
+        info = json.loads(segment_path(tensors_run, song).with_suffix(".json").read_text())
         assert info["start_rule"] == "loudest window"
         for separator in ("oracle", "hpss"):
             stems = [
-                sf.read(
-                    tensors_run / f"results/stems/{separator}/{song}/{stem}.wav", dtype="float32"
-                )[0]
-                for stem in ("bass", "drums", "other", "vocals")
+                sf.read(stem_path(tensors_run, separator, song, stem), dtype="float32")[0]
+                for stem in STEMS
             ]
             np.testing.assert_allclose(sum(s.astype(np.float64) for s in stems), segment, atol=1e-5)
 
@@ -80,9 +77,10 @@ def test_segments_and_stems(tensors_run):
 def test_every_job_logged_and_benchmarked(tensors_run):
     logs = list((tensors_run / "logs").rglob("*.log"))
     benchmarks = list((tensors_run / "benchmarks").rglob("*.tsv"))
-    # per block: corpus, segments, 2 separators, 3 mels (none, oracle, hpss); the song table;
-    # 7 tensors (mix once, 3 per separator); the separation quality
-    assert len(logs) == len(benchmarks) == BLOCKS * 7 + 1 + 7 + 1
+    # per block: corpus, segments, 2 separators, 3 mels (none, oracle, hpss), hpss's
+    # separation quality; the song table; 7 tensors (mix once, 3 per separator); the quality
+    # table
+    assert len(logs) == len(benchmarks) == BLOCKS * 8 + 1 + 7 + 1
     assert all("done in" in log.read_text() for log in logs)
 
 
@@ -141,6 +139,7 @@ def test_benchmark_tool_reads_job_times_and_separation_quality(tensors_run):
         "tensors/none": 1,
         "tensors/oracle": 3,
         "separation": 1,
+        "separation/hpss": BLOCKS,
     }
     assert all(t > 0 for values in times.values() for t in values)
     summary = {row["stem"]: row for row in benchmark_features.separation_quality(tensors_run)}
@@ -186,11 +185,11 @@ def test_a_sheet_with_reference_stems_gets_the_oracle(tensors_run, tmp_path):
     the sheet's stems, and hpss is measured against them."""
     import pandas as pd
 
-    corpus = tensors_run / "results/corpus"
     lines = ["song\tpath\tgenre\tbass\tdrums\tother\tvocals"]
     for song in SONGS[:2] + SONGS[3:5]:
-        stems = "\t".join(str(corpus / song / f"{stem}.wav") for stem in STEMS)
-        lines.append(f"{song}\t{corpus / song / 'mixture.wav'}\t{song[:-3]}\t{stems}")
+        folder = song_folder(tensors_run, "corpus", song)
+        stems = "\t".join(corpus_file(folder, song, stem) for stem in STEMS)
+        lines.append(f"{song}\t{corpus_file(folder, song, 'mixture')}\t{song[:-3]}\t{stems}")
     sheet = tmp_path / "songs.tsv"
     sheet.write_text("\n".join(lines) + "\n")
     config = {"dataset": {"source": "sheet", "sheet": str(sheet)}}

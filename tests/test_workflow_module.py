@@ -7,6 +7,8 @@ import subprocess
 import pytest
 from workflow_utils import REPO, SNAKEMAKE
 
+from sepconv.blocks import song_block
+
 pytestmark = pytest.mark.workflow
 
 
@@ -56,9 +58,10 @@ def test_the_default_experiment_plans_as_a_module(tmp_path):
     assert {rule: n for rule, n in counts.items() if "train_model" in rule} == {
         "sepconv_train_model": 14
     }
-    # the mixture's, oracle's and hpss's per block of songs: 66 songs, about 8 a block
-    assert counts["sepconv_compute_mel"] == 3 * 9
-    assert counts["sepconv_measure_separation"] == 1
+    # the mixture's, oracle's and hpss's per block of songs: 66 songs in 8 blocks
+    assert counts["sepconv_compute_mel"] == 3 * 8
+    assert counts["sepconv_measure_separation"] == 8  # hpss's, a block at a time
+    assert counts["sepconv_collect_quality"] == 1
     assert counts["sepconv_split_songs"] == 50
 
 
@@ -69,6 +72,7 @@ def test_a_module_job_runs_from_another_folder(tmp_path):
         '"trance": 0, "drum-and-bass": 0, "dubstep": 0}, "duration": [16.0, 17.0], '
         '"songs_per_artist": 1}',
     )
-    snakemake(tmp_path, "results/mels/hpss/blocks/0.tsv")  # the 4 songs are one block
-    assert (tmp_path / "results/mels/hpss/house-01.npz").stat().st_size > 100_000
-    assert "done in" in (tmp_path / "logs/stems/hpss/0.log").read_text()
+    block = song_block("house-01", 8)
+    snakemake(tmp_path, f"results/mels/hpss/{block}.sha256")
+    assert (tmp_path / f"results/mels/hpss/{block}/house-01.npz").stat().st_size > 100_000
+    assert "done in" in (tmp_path / f"logs/stems/hpss/{block}.log").read_text()

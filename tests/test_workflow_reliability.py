@@ -1,11 +1,13 @@
-"""Bad audio fails only its own song; a new or changed song plans only its own per-song jobs."""
+"""Bad audio fails only its own block; a new or changed song plans only its block's jobs."""
 
 import re
 
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import run_snakemake
+from workflow_utils import mel_path, run_snakemake
+
+from sepconv.blocks import song_block
 
 pytestmark = pytest.mark.workflow
 PER_SONG_RULES = ("segment_song", "separate_hpss", "compute_mel")
@@ -33,12 +35,20 @@ def write_sheet(directory, songs):
     (directory / "songs.tsv").write_text("\n".join(lines) + "\n")
 
 
+#: enough blocks that each song of these tests has one of its own
+BLOCKS = 16
+
+
+def block_of(song):
+    return song_block(song, BLOCKS)
+
+
 def config_for(directory):
     return {
         "dataset": {"source": "sheet", "sheet": str(directory / "songs.tsv")},
         "separators": ["hpss"],
         "trials": 2,
-        "songs_per_job": 1,  # one job per song: each song's steps re-run on their own
+        "song_blocks": BLOCKS,
     }
 
 
@@ -71,9 +81,9 @@ def test_a_broken_file_fails_only_its_own_song(sheet_run):
     output = proc.stdout + proc.stderr
     assert f"cannot decode audio file {data / 'broken.wav'}" in output
     for song in ("a1", "a2", "b1", "b2"):
-        assert (workdir / f"results/mels/hpss/{song}.npz").exists()
-    assert not (workdir / "results/segments/broken.wav").exists()
-    assert not list((workdir / "results/segments").glob(".*tmp*"))  # no partial files left
+        assert mel_path(workdir, "hpss", song).exists()
+    assert not (workdir / f"results/segments/{block_of('broken')}").exists()
+    assert not list((workdir / "results/segments").rglob(".*tmp*"))  # no partial files left
 
 
 def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
@@ -88,7 +98,7 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     jobs, counts = planned(proc)
     assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}  # the song table gains a row
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
-    assert per_song and all("block=b3" in w for w in per_song)
+    assert per_song and all(f"block={block_of('b3')}" in w for w in per_song)
 
 
 def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run):
@@ -105,9 +115,10 @@ def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run)
     write_clip(data / "a1.wav", seed=11, seconds=30.0)  # new content
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
     jobs, counts = planned(proc)
-    assert counts == ONE_SONG_PLAN
+    # the song table waits for every block's segments: written again, with the same rows
+    assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
-    assert per_song and all("block=a1" in w for w in per_song)
+    assert per_song and all(f"block={block_of('a1')}" in w for w in per_song)
 
 
 def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
@@ -148,3 +159,39 @@ def test_a_run_that_fails_on_a_new_song_changes_no_earlier_result(sheet_run):
     )
     assert (workdir / "results/songs.tsv").read_bytes() == table
     assert tensors and {p: p.stat().st_mtime_ns for p in tensors} == tensors
+
+
+def test_a_failing_song_costs_the_other_songs_of_its_block_one_more_cut(tmp_path):
+    """With 8 blocks, b3 and b6 share one. b6's NaN samples fail that block's job: Snakemake
+    removes its folder (b3's segment with it), every other block stands, and once b6 is left
+    out the block is cut again, to the same bytes."""
+    assert song_block("b3", 8) == song_block("b6", 8)
+    data, workdir = tmp_path / "data", tmp_path / "work"
+    data.mkdir()
+    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y"), ("b3", "y")]
+    for seed, (song, _) in enumerate(good):
+        write_clip(data / f"{song}.wav", seed)
+    write_sheet(data, good)
+    config = {**config_for(data), "song_blocks": 8}
+    run_snakemake(workdir, "tensors", config=config)
+    shared = workdir / f"results/segments/{song_block('b3', 8)}"
+    listing = shared.with_suffix(".sha256").read_bytes()
+    others = {p: p.stat().st_mtime_ns for p in (workdir / "results/segments").glob("*.sha256")}
+    audio = np.full((12 * 22_050, 1), 0.1, np.float32)
+    audio[1000] = np.nan
+    sf.write(data / "b6.wav", audio, 22_050, subtype="FLOAT")
+    write_sheet(data, [*good, ("b6", "y")])
+    proc = run_snakemake(workdir, "tensors", "--keep-going", config=config, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "1 of 2 item(s) of segment block" in output and "b6 (" in output
+    assert not shared.exists()  # b3's segment went with the block
+    for path, mtime in others.items():
+        if path.stem != shared.name:
+            assert path.stat().st_mtime_ns == mtime  # every other block as it was
+    write_sheet(data, good)
+    proc = run_snakemake(workdir, "tensors", "--dry-run", config=config)
+    _, counts = planned(proc)
+    assert counts["segment_song"] == 1 and counts["separate_hpss"] == 1
+    run_snakemake(workdir, "tensors", config=config)
+    assert shared.with_suffix(".sha256").read_bytes() == listing

@@ -1,5 +1,8 @@
-"""What a change re-runs: a new separator plans only its own spectrograms, and an edited
-library module re-runs exactly the jobs whose steps import it, and what depends on them.
+"""What a change re-runs, predicted from the song ids and the counts: new or removed songs
+plan exactly the blocks that gain or lose one, whatever multiple of a count the collection
+crosses; a new separator plans only its own jobs; an edited library module re-runs exactly
+the jobs whose steps import it, and an edited docstring or comment nothing; a block made
+again with the same bytes re-runs nothing after it.
 
 The workflow is copied into a temporary folder so that its library can be edited there.
 """
@@ -10,24 +13,60 @@ import shutil
 import pytest
 from workflow_utils import REPO, TINY, run_snakemake
 
+from sepconv.blocks import PER_SONG, SongBlocks
+
 pytestmark = pytest.mark.workflow
-#: blocks of about 4 songs: the 6 songs in 2 blocks, and 7 still in 2
-CONFIG = {**TINY, "separators": ["hpss"], "songs_per_job": 4}
-BLOCKS = 2
+#: 8 songs in 4 blocks; more songs join them, whatever multiple of 4 or 8 they cross
+COUNT = 4
+GENRES = {**TINY["dataset"]["synthetic"]["genres"], "house": 5}
+CONFIG = {
+    **TINY,
+    "dataset": {"synthetic": {**TINY["dataset"]["synthetic"], "genres": GENRES}},
+    "separators": ["hpss"],
+    "song_blocks": COUNT,
+}
+#: the per-song steps, each with one job per block that gains or loses a song
+PER_SONG_RULES = ("synthesize_song", "segment_song", "separate_oracle", "separate_hpss")
 
 
 def plan(proc) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Job counts per rule, and (rule, wildcards) of every job, of a dry run."""
     text = proc.stdout
+    if "Nothing to be done" in text + proc.stderr:
+        return {}, []
     table = text.split("Job stats:")[1].split("total")[0]
     counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
     jobs = re.findall(r"^(?:local)?rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.M)
     return counts, jobs
 
 
+def with_genres(**counts):
+    return {
+        **CONFIG,
+        "dataset": {"synthetic": {**TINY["dataset"]["synthetic"], "genres": {**GENRES, **counts}}},
+    }
+
+
+def songs_of(config) -> list[str]:
+    genres = config["dataset"]["synthetic"]["genres"]
+    return [f"{genre}-{i:02d}" for genre, n in genres.items() for i in range(1, n + 1)]
+
+
+def changed_blocks(before, after) -> set[str]:
+    """The per-song blocks whose songs differ between two song lists."""
+    old, new = SongBlocks(before, COUNT), SongBlocks(after, COUNT)
+    names = set(old.names(PER_SONG)) | set(new.names(PER_SONG))
+
+    def songs(blocks, name):
+        return blocks.songs(PER_SONG, name) if name in blocks.names(PER_SONG) else []
+
+    return {name for name in names if songs(old, name) != songs(new, name)}
+
+
 @pytest.fixture(scope="module")
 def copy_run(tmp_path_factory):
-    """A copy of the workflow, run to the tensors on the tiny corpus with hpss."""
+    """A copy of the workflow, run to the tensors and the separation quality on the tiny
+    corpus with hpss (measured against the oracle's stems)."""
     copy = tmp_path_factory.mktemp("workflow")
     shutil.copy(REPO / "Snakefile", copy / "Snakefile")
     for folder in ("workflow", "config", "envs", "profiles"):
@@ -35,71 +74,126 @@ def copy_run(tmp_path_factory):
             REPO / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", ".venv")
         )
     workdir = copy / "run"
-    run_snakemake(workdir, "tensors", config=CONFIG, snakefile=copy / "Snakefile")
-    return copy, workdir
+    targets = ("tensors", "results/separation/quality.tsv")
+    run_snakemake(workdir, *targets, config=CONFIG, snakefile=copy / "Snakefile")
+    return copy, workdir, targets
+
+
+def dry_run(copy_run, config=CONFIG):
+    copy, workdir, targets = copy_run
+    proc = run_snakemake(
+        workdir, *targets, "--dry-run", config=config, snakefile=copy / "Snakefile"
+    )
+    return plan(proc)
+
+
+@pytest.mark.parametrize("more", [1, 2, 3])
+def test_new_songs_plan_the_blocks_that_gain_one_and_nothing_else(copy_run, more):
+    """8 songs and 1 to 3 more: across a multiple of the 4 blocks."""
+    config = with_genres(house=GENRES["house"] + more)
+    gained = changed_blocks(songs_of(CONFIG), songs_of(config))
+    assert 1 <= len(gained) <= more
+    counts, jobs = dry_run(copy_run, config)
+    for rule in PER_SONG_RULES:
+        assert counts[rule] == len(gained), rule
+        assert {w.split("block=")[1] for r, w in jobs if r == rule} == gained
+    mels = [w for r, w in jobs if r == "compute_mel"]
+    assert len(mels) == 2 * len(gained)  # the mixture's and hpss's
+    assert counts["measure_separation"] == len(gained)
+    assert counts["write_song_table"] == 1 and counts["stack_tensor"] == 4
+
+
+@pytest.mark.parametrize("fewer", [1, 2])
+def test_removed_songs_plan_the_blocks_that_lose_one(copy_run, fewer):
+    config = with_genres(house=GENRES["house"] - fewer)
+    lost = changed_blocks(songs_of(CONFIG), songs_of(config))
+    counts, jobs = dry_run(copy_run, config)
+    kept = lost & set(SongBlocks(songs_of(config), COUNT).names(PER_SONG))
+    assert kept  # a block that loses its last song is gone, and nothing is planned for it
+    for rule in PER_SONG_RULES:
+        assert {w.split("block=")[1] for r, w in jobs if r == rule} == kept, rule
 
 
 def test_a_new_separator_plans_only_its_own_spectrograms(copy_run):
-    copy, workdir = copy_run
-    config = {**CONFIG, "separators": ["hpss", "oracle"]}
-    proc = run_snakemake(
-        workdir, "tensors", "--dry-run", config=config, snakefile=copy / "Snakefile"
+    counts, jobs = dry_run(copy_run, {**CONFIG, "separators": ["hpss", "oracle"]})
+    blocks = len(SongBlocks(songs_of(CONFIG), COUNT).names(PER_SONG))
+    # its stems are there already, as the references of hpss's separation quality
+    assert counts == {"compute_mel": blocks, "stack_tensor": 3, "tensors": 1}
+    assert all("separator=oracle" in w for r, w in jobs if r == "compute_mel")
+
+
+def test_a_block_made_again_with_the_same_bytes_re_runs_nothing_after_it(copy_run):
+    copy, workdir, targets = copy_run
+    listing = workdir / "results/stems/hpss/0.sha256"
+    before = listing.read_bytes()
+    run_snakemake(
+        workdir,
+        str(listing.relative_to(workdir)),
+        "--force",
+        config=CONFIG,
+        snakefile=copy / "Snakefile",
     )
-    counts, jobs = plan(proc)
-    assert counts == {
-        "separate_oracle": BLOCKS,
-        "compute_mel": BLOCKS,
-        "stack_tensor": 3,  # oracle's novox, stems3, stems4
-        "tensors": 1,
-    }
-    mels = [wildcards for rule, wildcards in jobs if rule == "compute_mel"]
-    assert all("separator=oracle" in w for w in mels)
+    assert listing.read_bytes() == before  # every file byte for byte: the WAVs too
+    counts, _ = dry_run(copy_run)
+    assert counts == {}
 
 
 def test_an_edited_library_module_reruns_the_jobs_that_import_it(copy_run):
-    copy, workdir = copy_run
-    snakefile = copy / "Snakefile"
+    copy, workdir, targets = copy_run
     hpss = copy / "workflow/scripts/sepconv/separators/hpss.py"
     original = hpss.read_text()
     try:
         hpss.touch()  # newer, same content: nothing to do
-        proc = run_snakemake(workdir, "tensors", "--dry-run", config=CONFIG, snakefile=snakefile)
-        assert "Nothing to be done" in proc.stdout + proc.stderr
-        hpss.write_text(original + "\n# an edit\n")
-        proc = run_snakemake(workdir, "tensors", "--dry-run", config=CONFIG, snakefile=snakefile)
-        counts, jobs = plan(proc)
+        assert dry_run(copy_run)[0] == {}
+        # comments, and formatting: nothing to do
+        hpss.write_text("# a comment\n" + original.replace("\n\n\ndef ", "\n\n\n\ndef ", 1))
+        assert dry_run(copy_run)[0] == {}
+        hpss.write_text(original + "\nCHANGED = 1\n")
+        counts, jobs = dry_run(copy_run)
+        blocks = len(SongBlocks(songs_of(CONFIG), COUNT).names(PER_SONG))
         assert counts == {
-            "separate_hpss": BLOCKS,
-            "compute_mel": BLOCKS,
+            "separate_hpss": blocks,
+            "compute_mel": blocks,
+            "measure_separation": blocks,
+            "collect_quality": 1,
             "stack_tensor": 3,  # hpss's novox, stems3, stems4; not the mixture's
             "tensors": 1,
         }
         mels = [wildcards for rule, wildcards in jobs if rule == "compute_mel"]
         assert all("separator=hpss" in w for w in mels)
-        assert sorted(w.split("block=")[1] for w in mels) == ["0", "1"]
     finally:
         hpss.write_text(original)
 
 
-def test_a_new_song_plans_one_job_per_step(copy_run):
-    """House-04 joins one of the 2 blocks: that block's per-song jobs, and what holds every
-    song (the song table, the tensors)."""
-    copy, workdir = copy_run
-    genres = {**TINY["dataset"]["synthetic"]["genres"], "house": 4}
-    config = {
-        **CONFIG,
-        "dataset": {"synthetic": {**TINY["dataset"]["synthetic"], "genres": genres}},
-    }
-    proc = run_snakemake(
-        workdir, "tensors", "--dry-run", config=config, snakefile=copy / "Snakefile"
+def test_an_edited_docstring_plans_nothing(copy_run):
+    copy = copy_run[0]
+    errors = copy / "workflow/scripts/sepconv/errors.py"
+    original = errors.read_text()
+    try:
+        first, rest = original.split('"""', 2)[1:]
+        errors.write_text(f'"""{first} An edited docstring.\n\n\n"""{rest}')
+        assert dry_run(copy_run)[0] == {}
+    finally:
+        errors.write_text(original)
+
+
+def test_dropped_intermediates_are_made_again_only_for_the_blocks_that_need_them(tmp_path):
+    """`intermediates: drop`: once read, the corpus's songs, the segments and the stems are
+    gone and their listings stay; nothing is left to do; a new song makes its own block's
+    again, and no other block's."""
+    config = {**CONFIG, "intermediates": "drop"}
+    targets = ("tensors", "results/separation/quality.tsv")
+    run_snakemake(tmp_path, *targets, config=config)
+    results = tmp_path / "results"
+    for kind in ("corpus", "segments", "stems/hpss", "stems/oracle"):
+        assert not [p for p in (results / kind).iterdir() if p.is_dir()], kind
+        assert list((results / kind).glob("*.sha256")), kind
+    assert [p for p in (results / "mels/hpss").iterdir() if p.is_dir()]
+    assert (
+        "Nothing to be done" in run_snakemake(tmp_path, *targets, "--dry-run", config=config).stdout
     )
-    counts, jobs = plan(proc)
-    assert counts == {
-        "synthesize_song": 1,
-        "write_song_table": 1,
-        "segment_song": 1,
-        "separate_hpss": 1,
-        "compute_mel": 2,  # the mixture's and the hpss stems' spectrograms of its block
-        "stack_tensor": 4,
-        "tensors": 1,
-    }
+    more = {**with_genres(house=GENRES["house"] + 1), "intermediates": "drop"}
+    gained = changed_blocks(songs_of(CONFIG), songs_of(more))
+    counts, jobs = plan(run_snakemake(tmp_path, *targets, "--dry-run", config=more))
+    for rule in PER_SONG_RULES:
+        assert {w.split("block=")[1] for r, w in jobs if r == rule} == gained, rule

@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, in_project_env, run_snakemake
+from workflow_utils import REPO, in_project_env, run_snakemake, segment_path, stem_path
 
+from sepconv.blocks import items_in, write_listing
 from sepconv.corpus.render import synthesize_song
 from sepconv.signal.tensors import Tensor
 
@@ -71,18 +72,20 @@ def spleeter_config(model_dir, songs: int = 3) -> dict:
         "dataset": corpus,
         "separators": ["spleeter"],
         "trials": 2,
-        "songs_per_job": 1,  # Spleeter's blocks are then those of the songs' ids
+        # every song in a per-song block of its own, and Spleeter's 3 blocks (one empty) by
+        # the per-song blocks' names: house-01 and techno-02 (house-04 would join them);
+        # house-03, techno-01 and house-02
+        "song_blocks": 32,
         "spleeter": {
             "model_dir": str(model_dir),
             "model_params": {"conv_n_filters": TINY_FILTERS},
-            # blocks of songs by their ids: house-01; house-02 and house-03; techno-01 and
-            # techno-02 (a house-04 would join house-02's)
             "blocks": 3,
         },
     }
 
 
 SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02"]
+BLOCKS = {"1": ["house-01", "techno-02"], "2": ["house-03", "techno-01", "house-02"]}
 
 
 @pytest.fixture(scope="module")
@@ -95,23 +98,20 @@ def spleeter_run(tiny_models, tmp_path_factory):
 def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, spleeter_run):
     tmp_path = spleeter_run
     for song in SONGS:
-        segment, sr = sf.read(tmp_path / f"results/segments/{song}.wav")
+        segment, sr = sf.read(segment_path(tmp_path, song))
         for stem in ("bass", "drums", "other", "vocals"):
-            audio, stem_sr = sf.read(tmp_path / f"results/stems/spleeter/{song}/{stem}.wav")
+            audio, stem_sr = sf.read(stem_path(tmp_path, "spleeter", song, stem))
             assert stem_sr == 44_100 and audio.shape == segment.shape
-    blocks = {"0": ["house-01"], "1": ["house-02", "house-03"], "2": ["techno-01", "techno-02"]}
-    for block, songs in blocks.items():
-        log = (tmp_path / f"logs/stems/spleeter/block{block}.log").read_text()
+    for block, songs in BLOCKS.items():
+        log = (tmp_path / f"logs/stems/spleeter/{block}.log").read_text()
         assert log.count("model 4stems built and restored from") == 1
-        for number, song in enumerate(songs, start=1):
-            assert f"{song}: song {number} of {len(songs)} done in" in log
+        assert f"block {block}: {len(songs)} song(s): {', '.join(songs)}" in log
+        for song in songs:
+            assert f"{song} done in" in log
         assert "the stems' sum differs from the mixture (below 11025 Hz) by " in log
-        record = (tmp_path / f"results/stems/spleeter/blocks/{block}.tsv").read_text()
-        assert [line.split("\t")[:2] for line in record.splitlines()[1:]] == [
-            [song, f"results/stems/spleeter/{song}/{stem}.wav"]
-            for song in songs
-            for stem in ("bass", "drums", "other", "vocals")
-        ]
+        assert items_in([tmp_path / f"results/stems/spleeter/{block}"]) == {
+            song: str(tmp_path / f"results/stems/spleeter/{block}") for song in sorted(songs)
+        }
     tensor = Tensor.load(tmp_path / "results/tensors/spleeter/stems3.npz")
     assert tensor.X.shape == (5, 128, 458, 3)
     assert np.isfinite(tensor.X).all()
@@ -119,34 +119,39 @@ def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, spleeter_run):
     assert manifest["folder"] == str(tiny_models / "4stems")
 
 
-def separate_block(tiny_models, segments: Path, songs, out: Path, block: str = "x"):
-    """Run the step on ``songs`` (their segments and records in ``segments``) as one block,
-    writing to ``out``; return the process."""
-    out.mkdir(parents=True, exist_ok=True)
+def separate_block(tiny_models, segments: Path, out: Path, block: str = "x"):
+    """Run the step on the block folders of segments ``segments``, writing the stems into
+    ``out``; return the process."""
     return in_spleeter_env(
         str(SCRIPTS / "separate_spleeter.py"),
-        *("--segments", *(str(segments / f"{song}.wav") for song in songs)),
-        *("--infos", *(str(segments / f"{song}.json") for song in songs)),
+        *("--segments", *map(str, segments)),
         *("--model", "4stems", "--model-folder", str(tiny_models / "4stems")),
         *("--model-params", json.dumps({"conv_n_filters": TINY_FILTERS})),
-        *("--stems", str(out / "{song}" / "{stem}.wav"), "--record", str(out / "block.tsv")),
-        *("--block", block, "--threads", "2", "--gpu", "0", "--log", str(out / "block.log")),
+        *("--stems", str(out), "--block", block, "--threads", "2", "--gpu", "0"),
+        *("--log", str(out.parent / "block.log")),
         check=False,
     )
 
 
 def test_a_song_gets_the_same_stems_in_any_block(tiny_models, spleeter_run, tmp_path):
-    # the run separated house-01 in a block of one, house-02 and techno-01 in blocks of two
+    # the run separated house-01 beside techno-02, house-02 and techno-01 beside house-03
     songs = ["house-01", "house-02", "techno-01"]
-    proc = separate_block(tiny_models, spleeter_run / "results/segments", songs, tmp_path)
+    folder = tmp_path / "segments"
+    folder.mkdir()
+    for song in songs:
+        for path in (
+            segment_path(spleeter_run, song),
+            segment_path(spleeter_run, song).with_suffix(".json"),
+        ):
+            shutil.copy(path, folder / path.name)
+    write_listing(folder)
+    proc = separate_block(tiny_models, [folder], tmp_path / "stems")
     assert proc.returncode == 0, proc.stderr[-3000:]
     for song in songs:
         for stem in ("bass", "drums", "other", "vocals"):
-            # every sample bit for bit (the files' headers differ: a float WAV's PEAK chunk
-            # holds the time it was written)
-            in_run, _ = sf.read(spleeter_run / f"results/stems/spleeter/{song}/{stem}.wav")
-            in_three, _ = sf.read(tmp_path / song / f"{stem}.wav")
-            assert np.array_equal(in_three, in_run), (song, stem)
+            # byte for byte: the same samples give the same files
+            in_run = stem_path(spleeter_run, "spleeter", song, stem).read_bytes()
+            assert (tmp_path / "stems" / song / f"{stem}.wav").read_bytes() == in_run, (song, stem)
 
 
 def planned(proc) -> dict[str, int]:
@@ -158,14 +163,14 @@ def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
     more = run_snakemake(
         spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=4)
     )
-    assert planned(more)["separate_spleeter"] == 1  # house-04 joins house-02's block
+    assert planned(more)["separate_spleeter"] == 1  # house-04 joins house-01's block
     assert "wildcards: block=1" in more.stdout
     fewer = run_snakemake(
         spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=2)
     )
-    # house-03's block runs again with house-02 alone (its job lists its songs); none other
+    # house-03's block runs again without it; none other
     assert planned(fewer)["separate_spleeter"] == 1
-    assert "wildcards: block=1" in fewer.stdout
+    assert "wildcards: block=2" in fewer.stdout
     assert planned(fewer)["stack_tensor"] == 4  # the tensors do change
     # threads and resources given for the rule reach every block job
     config = spleeter_config(tiny_models)
@@ -185,21 +190,20 @@ def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
     jobs = re.findall(
         r"^rule separate_spleeter:$(.*?)^\s*resources: ([^\n]*)$", proc.stdout, re.M | re.S
     )
-    assert len(jobs) == 3
+    assert len(jobs) == 2
     assert all("threads: 2" in body and "mem_mb=1234" in res for body, res in jobs)
 
 
 def test_with_keep_going_a_failed_song_stops_only_its_block(tiny_models, spleeter_run, tmp_path):
     workdir = tmp_path / "run"
     shutil.copytree(spleeter_run, workdir, symlinks=True)
-    (workdir / "results/segments/techno-01.wav").write_bytes(b"RIFF and nothing else")
-    for song in ("techno-01", "techno-02"):  # block 2's songs
-        shutil.rmtree(workdir / f"results/stems/spleeter/{song}")
-    records = workdir / "results/stems/spleeter/blocks"
-    ran_before = (records / "1.tsv").stat().st_mtime_ns
+    broken = segment_path(workdir, "techno-01")
+    broken.write_bytes(b"RIFF and nothing else")
+    stems = workdir / "results/stems/spleeter"
+    ran_before = (stems / "1.sha256").stat().st_mtime_ns
     proc = run_snakemake(
         workdir,
-        *(f"results/stems/spleeter/blocks/{block}.tsv" for block in ("1", "2")),
+        *(f"results/stems/spleeter/{block}.sha256" for block in BLOCKS),
         "--forcerun",
         "separate_spleeter",
         "--keep-going",
@@ -208,25 +212,19 @@ def test_with_keep_going_a_failed_song_stops_only_its_block(tiny_models, spleete
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    # one message naming the song and its file; block 2's other song, after it, is
-    # still separated and kept
+    # one message naming the song and its file; the block's songs after it are still
+    # separated (their time spent), and the block's folder goes with the failed job
+    relative = broken.relative_to(workdir)
     assert (
-        "Error in rule separate_spleeter {'block': '2'}: 1 of 2 song(s) of spleeter block 2 "
-        "failed: techno-01 (results/segments/techno-01.wav): LibsndfileError" in output
+        "Error in rule separate_spleeter {'block': '2'}: 1 of 3 item(s) of spleeter block 2 "
+        f"failed: techno-01 ({relative}): LibsndfileError" in output
     )
-    assert "The files of the other 1 song(s) are written" in output
-    assert sorted(p.name for p in (workdir / "results/stems/spleeter/techno-02").iterdir()) == [
-        "bass.wav",
-        "drums.wav",
-        "other.wav",
-        "vocals.wav",
-    ]
-    assert not (workdir / "results/stems/spleeter/techno-01").exists()
-    assert not (records / "2.tsv").exists()
-    log = (workdir / "logs/stems/spleeter/block2.log").read_text()
-    assert "techno-01 (song 1 of 2) failed" in log and "techno-02: song 2 of 2 done in" in log
+    assert "The block runs again, whole, next time" in output
+    assert not (stems / "2").exists() and not (stems / "2.sha256").exists()
+    log = (workdir / "logs/stems/spleeter/2.log").read_text()
+    assert "techno-01 failed" in log and "house-02 done in" in log
     # the other block ran again to its end
-    assert (records / "1.tsv").stat().st_mtime_ns > ran_before
+    assert (stems / "1.sha256").stat().st_mtime_ns > ran_before
 
 
 def test_a_model_folder_without_weights_is_refused_before_separating(tiny_models, tmp_path):
@@ -243,20 +241,15 @@ def test_a_model_folder_without_weights_is_refused_before_separating(tiny_models
     assert f"unpack it into {root / '4stems'}" in output
     assert not (tmp_path / "work/results/stems/spleeter").exists()
     # the step itself refuses it too, before loading anything
-    segment = tmp_path / "segment.wav"
-    sf.write(segment, np.zeros((44_100, 2), np.float32), 44_100)
-    info = tmp_path / "segment.json"
-    info.write_text(json.dumps({"song": "s"}))
+    segments = tmp_path / "segments"
+    segments.mkdir()
+    sf.write(segments / "s.wav", np.zeros((44_100, 2), np.float32), 44_100)
+    write_listing(segments)
     proc = in_spleeter_env(
         str(SCRIPTS / "separate_spleeter.py"),
-        *("--segments", str(segment), "--infos", str(info), "--model", "4stems"),
-        *(
-            "--model-folder",
-            str(root / "4stems"),
-            "--stems",
-            str(tmp_path / "stems/{song}/{stem}.wav"),
-        ),
-        *("--record", str(tmp_path / "b.tsv"), "--block", "0", "--log", str(tmp_path / "s.log")),
+        *("--segments", str(segments), "--model", "4stems"),
+        *("--model-folder", str(root / "4stems"), "--stems", str(tmp_path / "stems")),
+        *("--block", "0", "--log", str(tmp_path / "s.log")),
         check=False,
     )
     assert proc.returncode != 0

@@ -12,13 +12,14 @@ import pandas as pd
 import pytest
 from workflow_utils import TINY, processes_running, run_snakemake, snakemake_command
 
-from sepconv.blocks import load_record
+from sepconv.blocks import read_listing
 
 pytestmark = pytest.mark.workflow
 MODELS = ["mix-conv", "novox-conv", "stems3-conv", "stems3-sepconv"]
 SMALL = {"filters": [4, 8], "batch_size": 2}
 CONFIG = {
     **TINY,
+    "song_blocks": 1,
     "separators": ["hpss"],
     "trials": 2,
     "seeds_per_job": 2,
@@ -46,7 +47,7 @@ def test_one_run_per_model_and_seed(runs_dir):
         p.relative_to(runs_dir / "results/runs").as_posix() for p in runs_dir.rglob("seed*.json")
     )
     expected = sorted(
-        f"{'none' if model == 'mix-conv' else 'hpss'}/{model}/seed{seed}.json"
+        f"{'none' if model == 'mix-conv' else 'hpss'}/{model}/seeds1-2/seed{seed}.json"
         for model in MODELS
         for seed in (1, 2)
     )
@@ -54,7 +55,9 @@ def test_one_run_per_model_and_seed(runs_dir):
 
 
 def test_run_records(runs_dir):
-    run = json.loads((runs_dir / "results/runs/hpss/stems3-sepconv/seed2.json").read_text())
+    run = json.loads(
+        (runs_dir / "results/runs/hpss/stems3-sepconv/seeds1-2/seed2.json").read_text()
+    )
     assert (run["separator"], run["model"], run["seed"]) == ("hpss", "stems3-sepconv", 2)
     assert run["channels"] == ["bass", "drums", "other"]
     assert run["hyperparameters"]["conv"] == "separable"
@@ -65,14 +68,21 @@ def test_run_records(runs_dir):
         assert selection["rule"] and selection["epoch"] == 1
         assert 0 <= selection["accuracy"] <= 1 and 0 <= selection["f1_macro"] <= 1
         assert len(selection["confusion"]) == 2
-    assert run["params"] > 0 and run["wall_time_s"] > 0
+    assert run["params"] > 0
     assert run["backend"] == "tensorflow" and run["device"] == "cpu"
     assert {"keras", "tensorflow", "numpy"} <= set(run["versions"])
-    assert run["job"]["seeds"] == [1, 2] and run["job"]["position"] == 1
-    assert set(run["timings_s"]) == {"prepare", "reset", "epochs", "predict"}
+    # nothing that changes from run to run: the timings and the GPU lease are in the log
+    assert not {"wall_time_s", "job", "timings_s", "epoch_times_s", "gpu_lease"} & set(run)
     log = (runs_dir / "logs/runs/hpss/stems3-sepconv/seeds1-2.log").read_text()
     assert "no GPU visible to this job: training on CPU" in log
     assert "seed 1, last_epoch" in log and "seed 2, last_epoch" in log
+    timings = [
+        json.loads(line.split(" timings ", 1)[1])
+        for line in log.splitlines()
+        if " timings {" in line
+    ]
+    assert [t["seed"] for t in timings] == [1, 2] and timings[1]["position"] == 1
+    assert set(timings[0]["timings_s"]) == {"prepare", "reset", "epochs", "predict"}
 
 
 def test_every_model_uses_the_seed_split(runs_dir):
@@ -80,7 +90,7 @@ def test_every_model_uses_the_seed_split(runs_dir):
         split = pd.read_csv(runs_dir / f"results/splits/seed{seed}.tsv", sep="\t")
         assert list(split.columns) == ["song", "genre", "subset"]
         test_songs = sorted(split.loc[split["subset"] == "test", "song"])
-        for path in runs_dir.glob(f"results/runs/*/*/seed{seed}.json"):
+        for path in runs_dir.glob(f"results/runs/*/*/*/seed{seed}.json"):
             assert sorted(json.loads(path.read_text())["test_songs"]) == test_songs
 
 
@@ -89,7 +99,8 @@ def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config=config)
     assert planned_jobs(proc) == {"train_model": 1, "runs": 1}
     outputs = re.findall(r"^\s*output: (.+)$", proc.stdout, re.MULTILINE)
-    assert outputs == ["results/runs/hpss/stems3-sepconv/seeds1-2.tsv"]
+    folder = "results/runs/hpss/stems3-sepconv/seeds1-2"
+    assert outputs == [f"{folder}, {folder}.sha256"]
 
 
 def test_more_trials_add_only_the_new_seeds(runs_dir):
@@ -119,11 +130,10 @@ def test_training_jobs_take_the_settings_given_for_train_model(runs_dir):
         assert "mem_mb=1234" in resources
 
 
-def test_a_block_record_lists_its_seeds_run_records(runs_dir):
-    rows = (runs_dir / "results/runs/hpss/stems3-conv/seeds1-2.tsv").read_text().splitlines()
-    assert rows[0] == "item\tfile\tseconds"
-    assert [row.split("\t")[:2] for row in rows[1:]] == [
-        [str(seed), f"results/runs/hpss/stems3-conv/seed{seed}.json"] for seed in (1, 2)
+def test_a_training_block_s_folder_holds_its_seeds_run_records(runs_dir):
+    folder = "results/runs/hpss/stems3-conv/seeds1-2"
+    assert [os.path.relpath(p, runs_dir) for p in read_listing(runs_dir / folder)] == [
+        f"{folder}/seed{seed}.json" for seed in (1, 2)
     ]
 
 
@@ -262,16 +272,12 @@ def _declared(proc) -> set[str]:
 # Re-run one job of every rule, in groups of jobs that do not depend on each other, the
 # downstream groups first (a re-run job leaves what is downstream of it out of date).
 FORCED = [
-    ["results/corpus/blocks/0.tsv"],  # the 6 songs are one block of the per-song steps
-    ["results/segments/blocks/0.tsv"],
+    ["results/corpus/0.sha256"],  # the 6 songs are one block of the per-song steps
+    ["results/segments/0.sha256"],
     ["results/songs.tsv"],
-    [
-        "results/splits/seed1.tsv",
-        "results/stems/hpss/blocks/0.tsv",
-        "results/mels/none/blocks/0.tsv",
-    ],
-    ["results/mels/hpss/blocks/0.tsv"],
-    ["results/tensors/hpss/stems3.npz", "results/runs/hpss/novox-conv/seeds1-2.tsv"],
+    ["results/splits/seed1.tsv", "results/stems/hpss/0.sha256", "results/mels/none/0.sha256"],
+    ["results/mels/hpss/0.sha256"],
+    ["results/tensors/hpss/stems3.npz", "results/runs/hpss/novox-conv/seeds1-2.sha256"],
     ["results/metrics.tsv"],
     ["results/table1.md", "results/significance.tsv"],
     ["results/figures/f1_last_epoch.png"],
@@ -284,14 +290,9 @@ def test_no_step_writes_or_deletes_what_it_does_not_own(runs_dir):
         owned = _declared(run_snakemake(runs_dir, *targets, "--force", config=CONFIG))
         after = _snapshot(runs_dir)
         assert set(targets) <= owned
-        # a block job also owns the files its block record lists (a training block's runs,
-        # a block's segments, stems or spectrograms)
-        owned |= {
-            file
-            for path in owned
-            if re.match(r"results/(runs/.*/seeds\d+-\d+|.*/blocks/\w+)\.tsv$", path)
-            for file in (row["file"] for row in load_record(runs_dir / path))
-        }
+        # a block job's folder output holds its files: every file inside it is its own
+        folders = [path for path in owned if (runs_dir / path).is_dir()]
+        owned |= {f for f in after if any(f.startswith(folder + "/") for folder in folders)}
         assert set(before) <= set(after), "a step deleted a file it does not own"
         changed = {f for f in after if before.get(f) != after[f]}
         assert changed - owned == set()

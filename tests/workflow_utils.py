@@ -109,3 +109,30 @@ def in_project_env(
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
     return proc
+
+
+def song_folder(workdir: Path, kind: str, song: str) -> str:
+    """The block folder of a finished run that holds ``song``'s files of ``kind``
+    (``segments``, ``stems/hpss``, ``mels/none``, ...), found through the blocks' listings."""
+    from sepconv.blocks import items_in
+
+    folders = sorted(p for p in (workdir / "results" / kind).iterdir() if p.is_dir())
+    return items_in(folders)[song]
+
+
+def segment_path(workdir: Path, song: str) -> Path:
+    from sepconv.layout import segment_file
+
+    return Path(segment_file(song_folder(workdir, "segments", song), song))
+
+
+def stem_path(workdir: Path, separator: str, song: str, stem: str) -> Path:
+    from sepconv.layout import stem_file
+
+    return Path(stem_file(song_folder(workdir, f"stems/{separator}", song), song, stem))
+
+
+def mel_path(workdir: Path, separator: str, song: str) -> Path:
+    from sepconv.layout import mel_file
+
+    return Path(mel_file(song_folder(workdir, f"mels/{separator}", song), song))

@@ -71,6 +71,7 @@ STAGES = {
         "test_significance",
         "plot_figures",
         "measure_separation",
+        "collect_quality",
         "plot_quality",
     ),
 }
@@ -120,10 +121,31 @@ def benchmark_rows(workdir: Path, mapping: dict[str, str]) -> dict[str, list[dic
 
 
 def records(workdir: Path) -> list[dict]:
-    return [
-        json.loads(path.read_text())
-        for path in sorted((workdir / "results" / "runs").rglob("seed*.json"))
-    ]
+    """Every run record of a finished run, each with its timings from its training job's
+    log (the records hold none: ``sepconv.learning.runs.TIMINGS``) under ``timing``."""
+    timings = {}
+    for log in sorted((workdir / "logs" / "runs").glob("*/*/seeds*.log")):
+        separator, model = log.parent.parent.name, log.parent.name
+        seeds = log.stem.removeprefix("seeds")
+        for line in log.read_text().splitlines():
+            if " timings {" in line:
+                timing = json.loads(line.split(" timings ", 1)[1])
+                timings[(separator, model, timing["seed"])] = {**timing, "seeds": seeds}
+    runs = []
+    for path in sorted((workdir / "results" / "runs").rglob("seed*.json")):
+        run = json.loads(path.read_text())
+        run["timing"] = timings[(run["separator"], run["model"], run["seed"])]
+        runs.append(run)
+    return runs
+
+
+def song_files(workdir: Path, kind: str) -> dict[str, str]:
+    """Song -> the block folder of a finished run that holds its files: ``segments``, or a
+    separator's stems (``stems/spleeter``), found through the blocks' listings."""
+    from sepconv.blocks import items_in
+
+    folders = sorted(p for p in (workdir / "results" / kind).iterdir() if p.is_dir())
+    return items_in(folders)
 
 
 def median(values) -> float:
@@ -135,12 +157,12 @@ def print_training(runs: list[dict], rows: list[dict]) -> None:
     """Where a training job's time goes (medians over jobs or runs)."""
     jobs: dict[tuple, list[dict]] = {}
     for run in runs:
-        jobs.setdefault((run["separator"], run["model"], tuple(run["job"]["seeds"])), []).append(
-            run
-        )
+        jobs.setdefault((run["separator"], run["model"], run["timing"]["seeds"]), []).append(run)
     job_s = [float(row["s"]) for row in rows]
     rss = [float(row["max_rss"]) for row in rows]
-    epochs_per_job = [sum(r["timings_s"]["epochs"] for r in block) for block in jobs.values()]
+    epochs_per_job = [
+        sum(r["timing"]["timings_s"]["epochs"] for r in block) for block in jobs.values()
+    ]
     overhead = [
         float(row["s"]) - epochs
         for row, epochs in zip(sorted(rows, key=lambda r: r["path"]), _by_path(jobs), strict=True)
@@ -154,28 +176,31 @@ def print_training(runs: list[dict], rows: list[dict]) -> None:
     print("  per job, once:")
     print(
         "    process start, imports, backend, tensor "
-        f"{median(block[0]['job']['startup_s'] for block in jobs.values()):7.2f} s"
+        f"{median(block[0]['timing']['startup_s'] for block in jobs.values()):7.2f} s"
     )
     print(
         "    building the model                      "
-        f"{median(block[0]['job']['build_s'] for block in jobs.values()):7.2f} s"
+        f"{median(block[0]['timing']['build_s'] for block in jobs.values()):7.2f} s"
     )
     print("  per run (median):")
+    timing = [r["timing"] for r in runs]
     parts = {
-        "preparing data (split, standardise)": [r["timings_s"]["prepare"] for r in runs],
-        "resetting the model": [r["timings_s"]["reset"] for r in runs],
-        "epochs": [r["timings_s"]["epochs"] for r in runs],
-        "  of which test-set predictions": [r["timings_s"]["predict"] for r in runs],
-        "  first epoch": [r["epoch_times_s"][0] for r in runs],
-        "  a later epoch": [median(r["epoch_times_s"][1:]) for r in runs if r["epoch_times_s"][1:]],
-        "the rest (metrics, record)": [
-            r["wall_time_s"]
-            - r["timings_s"]["prepare"]
-            - r["timings_s"]["reset"]
-            - r["timings_s"]["epochs"]
-            for r in runs
+        "preparing data (split, standardise)": [t["timings_s"]["prepare"] for t in timing],
+        "resetting the model": [t["timings_s"]["reset"] for t in timing],
+        "epochs": [t["timings_s"]["epochs"] for t in timing],
+        "  of which test-set predictions": [t["timings_s"]["predict"] for t in timing],
+        "  first epoch": [t["epoch_times_s"][0] for t in timing],
+        "  a later epoch": [
+            median(t["epoch_times_s"][1:]) for t in timing if t["epoch_times_s"][1:]
         ],
-        "a run in all": [r["wall_time_s"] for r in runs],
+        "the rest (metrics, record)": [
+            t["wall_time_s"]
+            - t["timings_s"]["prepare"]
+            - t["timings_s"]["reset"]
+            - t["timings_s"]["epochs"]
+            for t in timing
+        ],
+        "a run in all": [t["wall_time_s"] for t in timing],
     }
     for name, values in parts.items():
         print(f"    {name:<38} {median(values):7.3f} s")
@@ -184,8 +209,8 @@ def print_training(runs: list[dict], rows: list[dict]) -> None:
 def _by_path(jobs: dict[tuple, list[dict]]) -> list[float]:
     """Each job's epoch seconds, in the order of its benchmark file's path."""
     keyed = {
-        f"benchmarks/runs/{sep}/{model}/seeds{seeds[0]}-{seeds[-1]}.tsv": sum(
-            r["timings_s"]["epochs"] for r in block
+        f"benchmarks/runs/{sep}/{model}/seeds{seeds}.tsv": sum(
+            r["timing"]["timings_s"]["epochs"] for r in block
         )
         for (sep, model, seeds), block in jobs.items()
     }
@@ -252,7 +277,7 @@ def spleeter_loop(workdir: Path, config: dict, songs: list[str], threads: int) -
         *("--model", config["spleeter"]["model"], "--model-folder", manifest["folder"]),
         *("--model-params", json.dumps(config["spleeter"]["model_params"])),
         *("--threads", str(threads), "--out", str(out)),
-        *(str(workdir / "results" / "segments" / f"{song}.wav") for song in songs),
+        *(segment_paths(workdir, songs)),
     ]
     result = timed_json_run(command, "the plain separation loop")
     result["largest_difference"] = largest_difference(workdir, out, "spleeter", songs)
@@ -280,7 +305,7 @@ def demucs_cli(workdir: Path, config: dict, songs: list[str], threads: int) -> d
         *("-o", str(workdir / "demucs-cli")),
         *([] if demucs["split"] else ["--no-split"]),
         *([] if demucs["segment"] is None else ["--segment", str(demucs["segment"])]),
-        *(str(workdir / "results" / "segments" / f"{song}.wav") for song in songs),
+        *(segment_paths(workdir, songs)),
     ]
     began = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
@@ -291,20 +316,28 @@ def demucs_cli(workdir: Path, config: dict, songs: list[str], threads: int) -> d
     return {"wall_s": wall}
 
 
+def segment_paths(workdir: Path, songs: list[str]) -> list[str]:
+    """The segment files of ``songs`` in a finished run."""
+    from sepconv.layout import segment_file
+
+    folders = song_files(workdir, "segments")
+    return [segment_file(folders[song], song) for song in songs]
+
+
 def largest_difference(workdir: Path, out: Path, separator: str, songs: list[str]) -> float:
     """The largest sample difference between a loop's stems in ``out`` and the workflow's."""
     import numpy as np
     import soundfile as sf
 
+    from sepconv.layout import stem_file
+
+    folders = song_files(workdir, f"stems/{separator}")
     return max(
         float(
             np.max(
                 np.abs(
                     sf.read(out / song / f"{stem}.wav", dtype="float32")[0]
-                    - sf.read(
-                        workdir / "results/stems" / separator / song / f"{stem}.wav",
-                        dtype="float32",
-                    )[0]
+                    - sf.read(stem_file(folders[song], song, stem), dtype="float32")[0]
                 )
             )
         )

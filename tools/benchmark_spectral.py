@@ -28,12 +28,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "workflow" / "scripts"))
 
 STEM_CHANNELS = ["bass", "drums", "other", "vocals", "bass+drums+other"]
 
@@ -117,11 +113,10 @@ def timed(fn, items) -> tuple[list[float], list]:
 
 def import_seconds(statement: str, repeats: int) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    env_path = str(REPO / "workflow" / "scripts")
     runs = []
     for _ in range(repeats):
         out = subprocess.run(
-            [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_path!r}); {code}"],
+            [sys.executable, "-c", code],
             capture_output=True,
             text=True,
             check=True,

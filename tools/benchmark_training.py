@@ -68,7 +68,7 @@ def main(argv=None) -> None:
     if split_path.exists():
         split = load_split(split_path)
     else:
-        table = load_song_table(config["dataset"], "").reset_index(drop=True)
+        table = load_song_table(config["dataset"], lambda song, name: "").reset_index(drop=True)
         split = split_songs(table, args.seed, config["test_size"])
 
     peak = matmul_peak(keras)

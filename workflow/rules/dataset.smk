@@ -1,13 +1,14 @@
-# The songs: the embedded synthetic corpus, the song table, and one segment per song.
+# The songs: the embedded synthetic corpus, the song table, and each song's segments. The
+# per-song steps run one job per block of songs (config song_blocks); each writes the block's
+# folder (sepconv.layout) and its listing (sepconv.blocks).
 
 
-# One job per block of songs (config songs_per_job), like the other per-song steps: each song's
-# mixture and stems go to CORPUS_FILE, and the block record lists them.
 rule synthesize_song:
     input:
         code=step_script("synthesize_song.py"),
     output:
-        tsv="results/corpus/blocks/{block}.tsv",
+        folder=block_folder(layout.CORPUS, intermediate=True),
+        listing=block_listing(layout.CORPUS),
     log:
         "logs/corpus/{block}.log",
     benchmark:
@@ -16,20 +17,20 @@ rule synthesize_song:
         MAIN_ENV
     params:
         library=library_code("synthesize_song.py"),
+        # each song's genre and artist, so that a new or changed song re-runs its block
         songs=get_synthesis_jobs,
-        synthetic=synthesis_settings(),
-        corpus=file_pattern(CORPUS_FILE),
+        synthetic=PLAN.synthesis_settings(),
     script:
         "../scripts/synthesize_song.py"
 
 
 # What the splits and the tensors read of the song table (song, genre, artist): an edited
-# artist re-runs the splits, never a per-song job. Written once every song's segments are cut,
-# so a run that fails on a new song's audio leaves the table, and all that reads it, as it was
-# (rewritten with the same content after a block re-runs, it re-runs nothing: checksums).
+# artist re-runs the splits, never a per-song job. Written once every block's segments are
+# cut, so that a run that fails on a new song's audio leaves the table, and the splits that
+# read it, as they were.
 rule write_song_table:
     input:
-        segments=get_segment_blocks,
+        segments=listings_read(PLAN.segment_folders_all()),
         code=step_script("write_song_table.py"),
     output:
         tsv="results/songs.tsv",
@@ -42,19 +43,21 @@ rule write_song_table:
         MAIN_ENV
     params:
         library=library_code("write_song_table.py"),
-        songs=song_labels(),
+        songs=PLAN.labels(),
     script:
         "../scripts/write_song_table.py"
 
 
-# One job per block of songs (config songs_per_job): each song's segments go to SEGMENT_FILE
-# and their record to SEGMENT_INFO, and the block record lists them.
 rule segment_song:
     input:
-        audio=get_block_audio,
+        # a sheet's or folder's audio files, or the synthetic corpus's block
+        audio=get_song_audio,
+        corpus=get_corpus_folders,
+        listings=get_corpus_listings,
         code=step_script("segment_song.py"),
     output:
-        tsv="results/segments/blocks/{block}.tsv",
+        folder=block_folder(layout.SEGMENTS, intermediate=True),
+        listing=block_listing(layout.SEGMENTS),
     log:
         "logs/segments/{block}.log",
     benchmark:
@@ -70,7 +73,5 @@ rule segment_song:
         # each song's file, start and settings, so that a change to one re-runs its block
         songs=get_segment_jobs,
         n_samples=SEGMENT_SAMPLES,
-        segment=file_pattern(SEGMENT_FILE),
-        info=file_pattern(SEGMENT_INFO),
     script:
         "../scripts/segment_song.py"

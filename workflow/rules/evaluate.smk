@@ -3,7 +3,8 @@
 
 rule collect_metrics:
     input:
-        blocks=get_training_records(),
+        runs=folders_read(PLAN.run_folders()),
+        listings=get_training_listings(),
         code=step_script("collect_metrics.py"),
     output:
         tsv="results/metrics.tsv",
@@ -19,7 +20,7 @@ rule collect_metrics:
     params:
         library=library_code("collect_metrics.py"),
         # the runs it covers, so that fewer trials or models re-run it (see the profile)
-        runs=get_run_ids(),
+        runs=PLAN.run_ids(),
     script:
         "../scripts/collect_metrics.py"
 
@@ -106,10 +107,35 @@ rule plot_figures:
         "../scripts/plot_figures.py"
 
 
+# The separation quality of one block of a separator's songs (its stems against the oracle's,
+# song by song), then every block's table in one, with its summary.
 rule measure_separation:
     input:
-        quality_inputs(),
+        estimates=get_quality_folders("estimates"),
+        segments=get_quality_folders("segments"),
+        references=get_quality_folders("references"),
+        listings=get_quality_listings,
         code=step_script("measure_separation.py"),
+    output:
+        tsv=layout.QUALITY,
+    log:
+        "logs/separation/{separator}/{block}.log",
+    benchmark:
+        "benchmarks/separation/{separator}/{block}.tsv"
+    conda:
+        MAIN_ENV
+    params:
+        library=library_code("measure_separation.py"),
+        # the songs measured, with their genres
+        songs=get_quality_songs,
+    script:
+        "../scripts/measure_separation.py"
+
+
+rule collect_quality:
+    input:
+        tables=get_quality_tables(),
+        code=step_script("collect_quality.py"),
     output:
         tsv="results/separation/quality.tsv",
         summary=report(
@@ -125,15 +151,16 @@ rule measure_separation:
     conda:
         MAIN_ENV
     params:
-        library=library_code("measure_separation.py"),
-        files=quality_files(),
+        library=library_code("collect_quality.py"),
+        # the tables it covers, so that one left out re-runs it (see the profile's triggers)
+        tables=get_quality_tables(),
     script:
-        "../scripts/measure_separation.py"
+        "../scripts/collect_quality.py"
 
 
 rule plot_quality:
     input:
-        quality=rules.measure_separation.output.tsv,
+        quality=rules.collect_quality.output.tsv,
         significance=rules.test_significance.output.tsv,
         code=step_script("plot_quality.py"),
     output:
@@ -160,7 +187,7 @@ rule plot_quality:
 
 rule collect_pairs:
     input:
-        runs=get_pair_paths(),
+        runs=get_pair_runs,
         code=step_script("collect_pairs.py"),
     output:
         runs="results/pairs/runs.tsv",
@@ -194,7 +221,7 @@ rule collect_pairs:
     params:
         library=library_code("collect_pairs.py"),
         # the files it reads, so that one left out re-runs it (see the profile's triggers)
-        runs=get_pair_paths(),
+        runs=get_pair_runs,
         baseline=config["baseline"],
         figures=config["figures"],
         selections=list(SELECTIONS),

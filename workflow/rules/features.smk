@@ -1,13 +1,16 @@
-# Log-mel spectrograms per (separator, block of songs) -- the mixture's once, under separator
-# `none` -- each song's to MEL_FILE; then one stacked tensor per (separator, representation).
+# Log-mel spectrograms per (separator, block of that separator's songs) -- the mixture's once,
+# under separator `none` -- each block's into its folder (sepconv.layout); then one stacked
+# tensor per (separator, representation).
 
 
 rule compute_mel:
     input:
-        records=get_mel_input,
+        source=get_mel_source,
+        listing=get_mel_source_listing,
         code=step_script("compute_mel.py"),
     output:
-        tsv="results/mels/{separator}/blocks/{block}.tsv",
+        folder=block_folder(layout.MELS),
+        listing=block_listing(layout.MELS),
     log:
         "logs/mels/{separator}/{block}.log",
     benchmark:
@@ -18,15 +21,14 @@ rule compute_mel:
         library=library_code("compute_mel.py"),
         features=config["features"],
         channels=get_mel_channels,
-        songs=get_block_songs(PER_SONG),
-        mels=file_pattern(MEL_FILE),
     script:
         "../scripts/compute_mel.py"
 
 
 rule stack_tensor:
     input:
-        records=get_separator_mels,
+        mels=get_tensor_mels,
+        listings=get_tensor_mel_listings,
         songs=rules.write_song_table.output.tsv,
         code=step_script("stack_tensor.py"),
     output:

@@ -1,16 +1,29 @@
 # Separation into bass, drums, other and vocals: one job per (separator, block of songs), the
-# per-song steps' blocks (config songs_per_job) or, for a separator whose model is costly to
-# load, its own (SONG_BLOCKS). Each song's stems go to STEM_FILE, and the block record
-# (STEM_RECORD) lists them.
+# per-song steps' blocks (config song_blocks) or, for a separator whose model is costly to
+# load, its own blocks (spleeter.blocks, demucs.blocks: each a union of per-song blocks). Each
+# writes the block's stems into its folder (sepconv.layout) and the folder's listing.
+
+import json
+
+from sepconv.separators.demucs import Settings as DemucsSettings
+from sepconv.separators.demucs import model_folder as demucs_model_folder
+from sepconv.separators.spleeter import model_root
 
 
 rule separate_oracle:
     input:
-        segments=get_segment_records(PER_SONG),
-        references=get_block_reference_files,
+        segments=get_segment_folders(NO_SEPARATOR),
+        listings=get_segment_listings(NO_SEPARATOR),
+        # the synthetic corpus's block, or a sheet's reference stems
+        corpus=get_corpus_folders,
+        corpus_listings=get_corpus_listings,
+        references=get_reference_files,
         code=step_script("separate_oracle.py"),
     output:
-        tsv=STEM_RECORD.format(separator=ORACLE, block="{block}"),
+        folder=block_folder(
+            layout.STEMS.format(separator=ORACLE, block="{block}"), intermediate=True
+        ),
+        listing=block_listing(layout.STEMS.format(separator=ORACLE, block="{block}")),
     log:
         f"logs/stems/{ORACLE}/{{block}}.log",
     benchmark:
@@ -20,18 +33,21 @@ rule separate_oracle:
     params:
         library=library_code("separate_oracle.py"),
         # the files themselves, so that a sheet naming other reference stems re-runs it
-        references=get_block_references,
-        stems=get_stem_pattern(ORACLE),
+        references=get_references,
     script:
         "../scripts/separate_oracle.py"
 
 
 rule separate_hpss:
     input:
-        segments=get_segment_records(PER_SONG),
+        segments=get_segment_folders(NO_SEPARATOR),
+        listings=get_segment_listings(NO_SEPARATOR),
         code=step_script("separate_hpss.py"),
     output:
-        tsv=STEM_RECORD.format(separator="hpss", block="{block}"),
+        folder=block_folder(
+            layout.STEMS.format(separator="hpss", block="{block}"), intermediate=True
+        ),
+        listing=block_listing(layout.STEMS.format(separator="hpss", block="{block}")),
     log:
         "logs/stems/hpss/{block}.log",
     benchmark:
@@ -40,10 +56,8 @@ rule separate_hpss:
         MAIN_ENV
     params:
         library=library_code("separate_hpss.py"),
-        songs=get_block_songs(PER_SONG),
         hpss=config["hpss"],
         n_samples=SEGMENT_SAMPLES,
-        stems=get_stem_pattern("hpss"),
     script:
         "../scripts/separate_hpss.py"
 
@@ -84,40 +98,44 @@ rule get_spleeter_model:
 
 
 # One job per block of songs (config spleeter.blocks): the model is loaded once and separates
-# every song of the block; each song's stems are written to STEM_FILE, and the block record
-# lists them.
+# every song of the block.
 rule separate_spleeter:
     input:
-        segments=get_segment_records("spleeter"),
+        segments=get_segment_folders("spleeter"),
+        listings=get_segment_listings("spleeter"),
         model=rules.get_spleeter_model.output.manifest,
         lock=rules.get_spleeter_model.input.lock,
         code=step_script("separate_spleeter.py"),
     output:
-        tsv=STEM_RECORD.format(separator="spleeter", block="{block}"),
+        folder=block_folder(
+            layout.STEMS.format(separator="spleeter", block="{block}"),
+            intermediate=True,
+        ),
+        listing=block_listing(
+            layout.STEMS.format(separator="spleeter", block="{block}")
+        ),
     log:
-        "logs/stems/spleeter/block{block}.log",
+        "logs/stems/spleeter/{block}.log",
     benchmark:
-        "benchmarks/stems/spleeter/block{block}.tsv"
+        "benchmarks/stems/spleeter/{block}.tsv"
     conda:
         SPLEETER_ENV
     threads: config["spleeter"]["threads"]
     resources:
         mem_mb=config["spleeter"]["mem_mb"],
-        runtime=get_block_runtime("spleeter", minutes_per_segment=0.25),
+        runtime=get_separation_runtime("spleeter", minutes_per_segment=0.25),
         gpu=1,
         jobs_per_gpu=1,
     params:
         library=library_code("separate_spleeter.py"),
+        # the per-song blocks it unites: one that comes or goes re-runs it
+        blocks=get_united_blocks("spleeter"),
         folder=str(SPLEETER_FOLDER),
         model_params=json.dumps(config["spleeter"]["model_params"]),
-        stems=get_stem_pattern("spleeter"),
-        songs=get_block_segments("spleeter"),
     shell:
         f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
         "--model-folder {params.folder:q} --model-params {params.model_params:q} "
-        "--segments {params.songs[segments]:q} --infos {params.songs[infos]:q} "
-        "--stems {params.stems:q} "
-        "--record {output.tsv:q} --block {wildcards.block} "
+        "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
         "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
         "--log {log:q}"
 
@@ -162,39 +180,41 @@ rule get_demucs_model:
 # and separates every song of the block.
 rule separate_demucs:
     input:
-        segments=get_segment_records("demucs"),
+        segments=get_segment_folders("demucs"),
+        listings=get_segment_listings("demucs"),
         model=rules.get_demucs_model.output.manifest,
         lock=rules.get_demucs_model.input.lock,
         code=step_script("separate_demucs.py"),
     output:
-        tsv=STEM_RECORD.format(separator="demucs", block="{block}"),
+        folder=block_folder(
+            layout.STEMS.format(separator="demucs", block="{block}"), intermediate=True
+        ),
+        listing=block_listing(layout.STEMS.format(separator="demucs", block="{block}")),
     log:
-        "logs/stems/demucs/block{block}.log",
+        "logs/stems/demucs/{block}.log",
     benchmark:
-        "benchmarks/stems/demucs/block{block}.tsv"
+        "benchmarks/stems/demucs/{block}.tsv"
     conda:
         DEMUCS_ENV
     threads: config["demucs"]["threads"]
     resources:
         mem_mb=config["demucs"]["mem_mb"],
-        runtime=get_block_runtime(
+        runtime=get_separation_runtime(
             "demucs", minutes_per_segment=0.25 * max(1, config["demucs"]["shifts"])
         ),
         gpu=1,
         jobs_per_gpu=1,
     params:
         library=library_code("separate_demucs.py"),
+        # the per-song blocks it unites: one that comes or goes re-runs it
+        blocks=get_united_blocks("demucs"),
         folder=str(DEMUCS_FOLDER),
         settings=DemucsSettings.from_config(config["demucs"]).to_json(),
         sum_tolerance_db=json.dumps(config["demucs"]["sum_tolerance_db"]),
-        stems=get_stem_pattern("demucs"),
-        songs=get_block_segments("demucs"),
     shell:
         f"{DEMUCS_RUN}/separate_demucs.py --model {DEMUCS_MODEL} "
         "--model-folder {params.folder:q} --settings {params.settings:q} "
         "--sum-tolerance-db {params.sum_tolerance_db:q} "
-        "--segments {params.songs[segments]:q} --infos {params.songs[infos]:q} "
-        "--stems {params.stems:q} "
-        "--record {output.tsv:q} --block {wildcards.block} "
+        "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
         "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
         "--log {log:q}"

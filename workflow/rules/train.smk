@@ -1,10 +1,12 @@
 # Per-seed splits of the songs (shared by every model and separator), then the training runs:
 # one record per (separator, model, seed), written by jobs that each train one block of
-# `seeds_per_job` seeds of one (separator, model) in one process.
+# `seeds_per_job` seeds of one (separator, model) in one process, into the block's folder.
 
 # What a training job asks for, the same for every training rule: a GPU lease (gpu.py), the
 # memory of the backend and a tensor, runtime in minutes.
 TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1, "mem_mb": 4000, "runtime": 30}
+# The genre-pair experiment's seeds of the shared splits
+PAIR_SEEDS = list(range(1, config["pairs"]["trials"] + 1))
 
 
 rule split_songs:
@@ -28,14 +30,15 @@ rule split_songs:
 
 
 # One job per block of `seeds_per_job` seeds of one (separator, model), `{seeds}` = `1-25`,
-# `26-50`, ...: it writes each seed's run record (RUN_RECORD) and lists them in its block record.
+# `26-50`, ...: it writes each seed's run record into the block's folder (sepconv.layout).
 rule train_model:
     input:
         tensor=get_model_tensor,
         splits=get_block_splits,
         code=step_script("train_model.py"),
     output:
-        tsv="results/runs/{separator}/{model}/seeds{seeds}.tsv",
+        folder=block_folder(layout.RUNS),
+        listing=block_listing(layout.RUNS),
     log:
         "logs/runs/{separator}/{model}/seeds{seeds}.log",
     benchmark:
@@ -49,7 +52,6 @@ rule train_model:
         library=library_code("train_model.py"),
         model=get_model_params,
         seeds=get_block_seeds,
-        records=get_block_run_records,
     script:
         "../scripts/train_model.py"
 

@@ -1,7 +1,6 @@
 """Gather every training run into the metrics table, the per-genre F1 table and the mean
 confusion matrices."""
 
-from sepconv import blocks
 from sepconv.evaluation import confusion
 from sepconv.evaluation.stats import genre_table, metrics_table
 from sepconv.io import write_table
@@ -10,9 +9,7 @@ from sepconv.steps import run_step
 
 
 def main(snakemake, log):
-    records = [
-        runs.load(path) for block in snakemake.input.blocks for path in blocks.item_files(block)
-    ]
+    records = [record for folder in snakemake.input.runs for record in runs.load_folder(folder)]
     metrics = metrics_table(records)
     log.info(
         "%d runs, %d rows: %s",

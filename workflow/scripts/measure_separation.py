@@ -1,48 +1,39 @@
-"""Separation quality: every separator's stems against the reference stems of each song that
-has them (SI-SDR, and its improvement over the mixture as the estimate)."""
+"""Separation quality of one block of a separator's songs: its stems against the reference
+stems of each song that has them (SI-SDR, and its improvement over the mixture as the
+estimate)."""
 
 import pandas as pd
 
-from sepconv.io import read_audio, write_table
+from sepconv import layout
+from sepconv.blocks import items_in
+from sepconv.io import read_audio
 from sepconv.names import STEMS
-from sepconv.separators.quality import (
-    QUALITY_COLUMNS,
-    QUALITY_FLOAT_FORMAT,
-    song_quality,
-    summarise_quality,
-)
+from sepconv.separators.quality import QUALITY_COLUMNS, save_quality, song_quality
 from sepconv.steps import run_step
 
 
 def main(snakemake, log):
+    separator = snakemake.wildcards.separator
+    estimates = items_in(snakemake.input.estimates)
+    segments = items_in(snakemake.input.segments)
+    references = items_in(snakemake.input.references)
     rows = []
-    for entry in snakemake.params.files:
-        mixture, _ = read_audio(entry["mixture"])
-        references = {s: read_audio(p)[0] for s, p in zip(STEMS, entry["references"], strict=True)}
-        estimates = {s: read_audio(p)[0] for s, p in zip(STEMS, entry["estimates"], strict=True)}
-        for row in song_quality(estimates, references, mixture):
-            rows.append(
-                {
-                    "separator": entry["separator"],
-                    "song": entry["song"],
-                    "genre": entry["genre"],
-                    **row,
-                }
-            )
-    quality = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
-    write_table(snakemake.output.tsv, quality, float_format=QUALITY_FLOAT_FORMAT)
-    summary = summarise_quality(quality)
-    write_table(snakemake.output.summary, summary, float_format=QUALITY_FLOAT_FORMAT)
-    for _, row in summary.iterrows():
+    for song, genre in snakemake.params.songs.items():
+        mixture, _ = read_audio(layout.segment_file(segments[song], song))
+        reference = {
+            stem: read_audio(layout.stem_file(references[song], song, stem))[0] for stem in STEMS
+        }
+        estimate = {
+            stem: read_audio(layout.stem_file(estimates[song], song, stem))[0] for stem in STEMS
+        }
+        for row in song_quality(estimate, reference, mixture):
+            rows.append({"separator": separator, "song": song, "genre": genre, **row})
         log.info(
-            "%s %s: median SI-SDR %.2f dB (mixture %.2f dB, improvement %+.2f dB), %d songs",
-            row["separator"],
-            row["stem"],
-            row["si_sdr_median"],
-            row["si_sdr_mixture_median"],
-            row["si_sdr_improvement_median"],
-            row["songs"],
+            "%s: SI-SDR improvement %s dB",
+            song,
+            {row["stem"]: round(row["si_sdr_improvement"], 2) for row in rows[-len(STEMS) :]},
         )
+    save_quality(snakemake.output.tsv, pd.DataFrame(rows, columns=QUALITY_COLUMNS), exact=True)
 
 
 run_step(snakemake, main)

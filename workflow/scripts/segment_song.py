@@ -1,10 +1,12 @@
 """Cut the segments of a block of songs, each the length that gives exactly n_frames mel
-frames, stored back to back in one file per song (one segment: the paper's protocol). A song
-is read block by block, so the job's memory does not depend on its length."""
+frames, stored back to back in one file per song (one segment: the paper's protocol), into
+the block's folder. A song is read block by block, so the job's memory does not depend on
+its length."""
 
 import numpy as np
 
-from sepconv import blocks
+from sepconv import layout
+from sepconv.blocks import Block
 from sepconv.errors import InputError
 from sepconv.io import write_audio
 from sepconv.signal.audio import SongReader
@@ -12,67 +14,56 @@ from sepconv.signal.segments import check_not_silent, cut_song, save_record, seg
 from sepconv.steps import run_step
 
 
-def cut(song, job, n, segment_path, info_path, log):
-    """Cut one song's segments and write them and their record; return the two files."""
-    path, seg = str(job["audio"]), job["segment"]
-    sr = seg["sample_rate"]
-    per_song = int(seg.get("per_song", 1))
-    reader = SongReader(path, sr)
-    # `pad` reaches only songs that may be shorter than their segment (see segment_job)
-    segments, starts, rule = cut_song(
-        reader, n, job["start"], per_song, seg.get("search_step"), pad=seg.get("pad", False)
-    )
-    log.info(
-        "%s: read %s: %d samples, %d channel(s), %d Hz (%.2f s)",
-        song,
-        path,
-        reader.source_frames,
-        reader.channels,
-        reader.source_rate,
-        reader.source_frames / reader.source_rate,
-    )
-    levels = []
-    for number, (start, segment) in enumerate(zip(starts, segments, strict=True), start=1):
-        where = path if per_song == 1 else f"{path} (segment {number} of {per_song})"
-        levels.append(check_not_silent(segment, where))
-        log.info(
-            "%s: segment %d: start %.3f s (%s), %d samples at %d Hz (%.3f s), %.1f dBFS RMS",
-            song,
-            number,
-            start / sr,
-            rule,
-            n,
-            sr,
-            n / sr,
-            levels[-1],
-        )
-    write_audio(segment_path, np.concatenate(segments), sr)
-    save_record(
-        info_path, segment_record(song, path, reader.source_rate, starts, rule, sr, n, levels)
-    )
-    return [segment_path, info_path]
-
-
 def main(snakemake, log):
-    jobs = snakemake.params.songs
     n = int(snakemake.params.n_samples)  # the length that gives the configured mel frames
-    rows = blocks.run_songs(
-        list(jobs),
-        lambda song: cut(
-            song,
-            jobs[song],
-            n,
-            snakemake.params.segment.format(song=song),
-            snakemake.params.info.format(song=song),
-            log,
-        ),
-        log,
-        what="segment block",
-        block=snakemake.wildcards.block,
-        source=lambda song: jobs[song]["audio"],
-        error=InputError,
-    )
-    blocks.save_record(snakemake.output.tsv, rows)
+    folder = snakemake.output.folder
+    what = f"segment block {snakemake.wildcards.block}"
+    with Block(folder, log, what=what, error=InputError) as block:
+        for song, job in snakemake.params.songs.items():
+            path, seg = str(job["audio"]), job["segment"]
+            with block.item(song, source=path):
+                sr = seg["sample_rate"]
+                per_song = int(seg.get("per_song", 1))
+                reader = SongReader(path, sr)
+                # `pad` reaches only songs that may be shorter than their segment
+                segments, starts, rule = cut_song(
+                    reader,
+                    n,
+                    job["start"],
+                    per_song,
+                    seg.get("search_step"),
+                    pad=seg.get("pad", False),
+                )
+                log.info(
+                    "%s: read %s: %d samples, %d channel(s), %d Hz (%.2f s)",
+                    song,
+                    path,
+                    reader.source_frames,
+                    reader.channels,
+                    reader.source_rate,
+                    reader.source_frames / reader.source_rate,
+                )
+                levels = []
+                for number, (start, segment) in enumerate(zip(starts, segments, strict=True), 1):
+                    where = path if per_song == 1 else f"{path} (segment {number} of {per_song})"
+                    levels.append(check_not_silent(segment, where))
+                    log.info(
+                        "%s: segment %d: start %.3f s (%s), %d samples at %d Hz (%.3f s), "
+                        "%.1f dBFS RMS",
+                        song,
+                        number,
+                        start / sr,
+                        rule,
+                        n,
+                        sr,
+                        n / sr,
+                        levels[-1],
+                    )
+                write_audio(layout.segment_file(folder, song), np.concatenate(segments), sr)
+                save_record(
+                    layout.segment_info(folder, song),
+                    segment_record(song, path, reader.source_rate, starts, rule, sr, n, levels),
+                )
 
 
 run_step(snakemake, main)

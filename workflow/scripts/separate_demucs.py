@@ -2,11 +2,8 @@
 
 Runs in ``envs/demucs`` (``uv run --project envs/demucs``), called by the ``separate_demucs``
 rule's shell command; see ``sepconv.separators.demucs``. The model is loaded once, then
-separates every song of the block; each song's stems go to their own files, and the block
-record lists them. A song that fails is logged with its reason and the others go on; the job
-then fails with one message naming every failed song, and the stems of the songs that
-succeeded stay where they are (the next run separates the block again):
-``sepconv.separators.learned.separate_block``.
+separates every song of the block's segment folders, one after another, into the block's
+folder of stems (``sepconv.blocks.Block``).
 """
 
 import time
@@ -18,7 +15,9 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
-from sepconv.errors import InputError  # noqa: E402
+from sepconv import layout  # noqa: E402
+from sepconv.blocks import Block, items_in  # noqa: E402
+from sepconv.errors import InputError, SeparationError  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.demucs import (  # noqa: E402
@@ -40,7 +39,7 @@ def main(args, log):
         model_files(folder, args.model)
     except InputError as err:
         raise InputError(missing_model_message(args.model, folder, str(err))) from None
-    segments = learned.block_segments(args)
+    segments = items_in(args.segments)
     settings = Settings.from_config(json.loads(args.settings))
     tolerance_db = json.loads(args.sum_tolerance_db)
     log.info("block %s: %d song(s): %s", args.block, len(segments), ", ".join(segments))
@@ -61,28 +60,41 @@ def main(args, log):
         settings,
         tolerance_db,
     )
-    learned.separate_block(
-        args,
-        log,
-        segments,
-        lambda song, segment: learned.separate_song(
-            song,
-            segment,
-            args.stems,
-            log,
-            separate=lambda waveform: separator.separate(waveform, seed=song),
-            fold=fold_stems,
-            check=lambda stems, waveform: check_separation(stems, waveform, tolerance_db),
-        ),
-        separator="demucs",
-        timings={
-            "imports_s": started - START,
-            "setup_s": importing - started,
-            "backend_s": loading - importing,
-            "model_s": loaded - loading,
-        },
-        start=START,
-    )
+    timings = {
+        "imports_s": started - START,
+        "setup_s": importing - started,
+        "backend_s": loading - importing,
+        "model_s": loaded - loading,
+    }
+    songs = []
+    try:
+        with Block(
+            args.stems, log, what=f"demucs block {args.block}", error=SeparationError
+        ) as block:
+            for song, source in segments.items():
+                path = layout.segment_file(source, song)
+                with block.item(song, source=path):
+                    began = time.perf_counter()
+                    waveform, sr, channels = learned.read_segment(path)
+                    read = time.perf_counter()
+                    # Demucs's random shifts are drawn from the song's id
+                    stems = fold_stems(separator.separate(waveform, seed=song))
+                    done = time.perf_counter()
+                    levels = check_separation(stems, waveform, tolerance_db)
+                    learned.write_stems(args.stems, song, stems)
+                    written = time.perf_counter()
+                    learned.log_song(log, song, waveform, sr, channels, done - read, levels)
+                    songs.append(
+                        {
+                            "song": song,
+                            "read_s": read - began,
+                            "separate_s": done - read,
+                            "write_s": written - done,
+                            "song_s": written - began,
+                        }
+                    )
+    finally:
+        learned.log_timings(log, timings, songs, START)
 
 
 def parse(argv=None):

@@ -3,7 +3,8 @@ segments' starts."""
 
 import numpy as np
 
-from sepconv import blocks
+from sepconv import layout
+from sepconv.blocks import Block, items_in
 from sepconv.errors import SeparationError
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
@@ -12,45 +13,29 @@ from sepconv.signal.segments import load_record, split_segments
 from sepconv.steps import run_step
 
 
-def separate(song, references, segment_path, info_path, stems_pattern, log):
-    """Cut one song's reference stems like its segments and write them; return the files."""
-    info = load_record(info_path)
-    segment, sr = read_audio(segment_path)
-    starts = info["start_samples"]
-    pieces = split_segments(segment, info["n_samples"], segment_path)
-    parts = reference_stems(list(references), pieces, sr, starts, song)
-    for start, (_, deviation) in zip(starts, parts, strict=True):
-        log.info(
-            "%s: stems cut at %.3f s; they sum to the segment within %.2g",
-            song,
-            start / sr,
-            deviation,
-        )
-    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
-    for stem, path in zip(STEMS, files, strict=True):
-        write_audio(path, np.concatenate([stems[stem] for stems, _ in parts]), sr)
-    return files
-
-
 def main(snakemake, log):
-    references = snakemake.params.references
-    segments = blocks.ItemFiles(snakemake.input.segments)
-    rows = blocks.run_songs(
-        list(references),
-        lambda song: separate(
-            song,
-            references[song],
-            *segments.of(song),
-            snakemake.params.stems,
-            log,
-        ),
-        log,
-        what="oracle block",
-        block=snakemake.wildcards.block,
-        source=lambda song: ", ".join(references[song]),
-        error=SeparationError,
-    )
-    blocks.save_record(snakemake.output.tsv, rows)
+    segments = items_in(snakemake.input.segments)
+    folder = snakemake.output.folder
+    what = f"oracle block {snakemake.wildcards.block}"
+    with Block(folder, log, what=what, error=SeparationError) as block:
+        for song, references in snakemake.params.references.items():
+            with block.item(song, source=", ".join(references)):
+                info = load_record(layout.segment_info(segments[song], song))
+                path = layout.segment_file(segments[song], song)
+                segment, sr = read_audio(path)
+                starts = info["start_samples"]
+                pieces = split_segments(segment, info["n_samples"], path)
+                parts = reference_stems(list(references), pieces, sr, starts, song)
+                for start, (_, deviation) in zip(starts, parts, strict=True):
+                    log.info(
+                        "%s: stems cut at %.3f s; they sum to the segment within %.2g",
+                        song,
+                        start / sr,
+                        deviation,
+                    )
+                for stem in STEMS:
+                    audio = np.concatenate([stems[stem] for stems, _ in parts])
+                    write_audio(layout.stem_file(folder, song, stem), audio, sr)
 
 
 run_step(snakemake, main)

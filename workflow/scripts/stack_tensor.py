@@ -1,9 +1,10 @@
-"""Stack per-song spectrograms of one separator (listed by the spectrogram blocks' records)
-into the tensor of one representation."""
+"""Stack the per-song spectrograms of one separator (every block's folder) into the tensor of
+one representation."""
 
 import numpy as np
 
-from sepconv import blocks
+from sepconv import layout
+from sepconv.blocks import items_in
 from sepconv.corpus.songs import read_labels
 from sepconv.errors import InputError
 from sepconv.signal.features import MelFile
@@ -14,14 +15,14 @@ from sepconv.steps import run_step
 def main(snakemake, log):
     labels = read_labels(snakemake.input.songs)
     genre_of = dict(zip(labels["song"], labels["genre"], strict=True))
-    files = blocks.ItemFiles(snakemake.input.records)
-    if sorted(files.items()) != sorted(genre_of):
+    folders = items_in(snakemake.input.mels)
+    if sorted(folders) != sorted(genre_of):
         raise InputError(
-            f"the spectrograms ({len(files.items())} songs) and {snakemake.input.songs} "
+            f"the spectrograms ({len(folders)} songs) and {snakemake.input.songs} "
             f"({len(genre_of)} songs) hold different songs"
         )
     # in the song table's order
-    mels = [MelFile.load(files.of(song)[0]) for song in labels["song"]]
+    mels = [MelFile.load(layout.mel_file(folders[song], song)) for song in labels["song"]]
     tensor = Tensor.stack(mels, list(snakemake.params.channels), genre_of)
     counts = dict(zip(*np.unique(tensor.y, return_counts=True), strict=True))
     log.info(

@@ -1,11 +1,14 @@
 """Train one model on each seed's split of a block of seeds, in one process; write one run
-record per seed."""
+record per seed into the block's folder. How long each part took goes to the log (one
+``timings`` line per seed), not into the records."""
 
+import json
 import time
 
 import psutil
 
-from sepconv import blocks
+from sepconv import layout
+from sepconv.blocks import Block
 from sepconv.learning import backend, gpu, runs
 from sepconv.learning.splits import load_split
 from sepconv.signal.tensors import Tensor
@@ -17,6 +20,7 @@ def main(snakemake, log):
     lease = gpu.for_job(snakemake.resources, log)  # before the backend starts
     runtime = backend.configure(threads=snakemake.threads)
     log.info("keras backend %s on %s, %d thread(s)", *runtime.values())
+    log.info("GPU lease %s", json.dumps(lease.record()))
     if runtime["device"] == "cpu":
         log.info("no GPU visible to this job: training on CPU")
 
@@ -40,46 +44,54 @@ def main(snakemake, log):
         startup,
     )
     trainer = Trainer(tensor.X.shape[1:], len(tensor.genres), spec)
-    written = []
-    for position, (seed, split_path, record_path) in enumerate(
-        zip(seeds, snakemake.input.splits, snakemake.params.records, strict=True)
-    ):
-        run_start = time.perf_counter()
-        split = load_split(split_path)
-        result = trainer.run(tensor.X, tensor.y, tensor.song, split, seed, log=log)
-        for name, selection in result["selections"].items():
-            log.info(
-                "seed %d, %s (epoch %d): accuracy %.3f, macro F1 %.3f",
-                seed,
-                name,
-                selection["epoch"],
-                selection["accuracy"],
-                selection["f1_macro"],
-            )
-        record = runs.make_record(
-            separator=snakemake.wildcards.separator,
-            model=snakemake.wildcards.model,
-            seed=seed,
-            representation=spec.representation,
-            channels=tensor.channels,
-            genres=tensor.genres,
-            hyperparameters=params,
-            result=result,
-            wall_time_s=time.perf_counter() - run_start,
-            job={
-                "seeds": seeds,
-                "position": position,
-                "startup_s": startup,
-                "build_s": trainer.build_time,
-                "since_job_start_s": time.perf_counter() - start,
-            },
-            **runtime,
-            gpu_lease=lease.record(),
-            versions=backend.versions(),
-        )
-        runs.save(record_path, record)
-        written.append((seed, record_path, record["wall_time_s"]))
-    blocks.save_record(snakemake.output.tsv, written)
+    folder = snakemake.output.folder
+    what = f"training block {snakemake.wildcards.separator}/{snakemake.wildcards.model}"
+    with Block(folder, log, what=f"{what}/{snakemake.wildcards.seeds}") as block:
+        for position, (seed, split_path) in enumerate(
+            zip(seeds, snakemake.input.splits, strict=True)
+        ):
+            with block.item(f"seed {seed}", source=split_path):
+                run_start = time.perf_counter()
+                result = trainer.run(
+                    tensor.X, tensor.y, tensor.song, load_split(split_path), seed, log=log
+                )
+                for name, selection in result["selections"].items():
+                    log.info(
+                        "seed %d, %s (epoch %d): accuracy %.3f, macro F1 %.3f",
+                        seed,
+                        name,
+                        selection["epoch"],
+                        selection["accuracy"],
+                        selection["f1_macro"],
+                    )
+                record = runs.make_record(
+                    separator=snakemake.wildcards.separator,
+                    model=snakemake.wildcards.model,
+                    seed=seed,
+                    representation=spec.representation,
+                    channels=tensor.channels,
+                    genres=tensor.genres,
+                    hyperparameters=params,
+                    result=result,
+                    **runtime,
+                    versions=backend.versions(),
+                )
+                runs.save(layout.run_file(folder, seed), record)
+                timings = {key: result[key] for key in runs.TIMINGS}
+                log.info(
+                    "timings %s",
+                    json.dumps(
+                        {
+                            "seed": seed,
+                            "position": position,
+                            "wall_time_s": time.perf_counter() - run_start,
+                            **timings,
+                            "startup_s": startup,
+                            "build_s": trainer.build_time,
+                            "since_job_start_s": time.perf_counter() - start,
+                        }
+                    ),
+                )
 
 
 run_step(snakemake, main)

@@ -8,13 +8,15 @@ start fast. Each file format is owned by one module, which saves and loads it.
 - :mod:`sepconv.errors` -- :class:`~sepconv.errors.SepconvError` and the input errors under it
 - :mod:`sepconv.config` -- schema defaults, one-line config errors, cross-field checks
 - :mod:`sepconv.io` -- atomic writes; audio, JSON, text files and result tables
-- :mod:`sepconv.blocks` -- blocks of seeds and songs that one job runs; block records
-- :mod:`sepconv.plan` -- what a configuration asks of a song table: the input functions' decisions
+- :mod:`sepconv.blocks` -- which block holds a song; a block job's loop and its folder's listing
+- :mod:`sepconv.layout` -- where every block's files lie
+- :mod:`sepconv.plan` -- what a configuration asks of a song table: every job's inputs and settings
 - :mod:`sepconv.steps` -- the step runner: log file, threads, one-line errors
-- :mod:`sepconv.imports` -- which library files a step imports (they are the rule's inputs)
+- :mod:`sepconv.imports` -- which library files a step imports, and a digest of their code
 - :mod:`sepconv.corpus` -- the song table; the embedded synthetic corpus (genres, DSP, rendering)
 - :mod:`sepconv.signal` -- reading songs, segments, log-mel spectrograms, stacked tensors
-- :mod:`sepconv.separators` -- the stem check shared by all; oracle, hpss, spleeter; SI-SDR
+- :mod:`sepconv.separators` -- the stem check shared by all; oracle, hpss, spleeter, demucs;
+  SI-SDR
 - :mod:`sepconv.learning` -- splits, Keras backend set-up, GPU leases, models, training, run records
 - :mod:`sepconv.evaluation` -- metrics table, confusion file, statistics, figures
 """

@@ -1,53 +1,56 @@
-"""Blocks of work: one job for several seeds or songs, each still with its own output files.
+"""Blocks of work: one job for several songs or seeds, its files in one folder.
 
-A job that loads something costly (the Keras backend and a traced model; a separator's
-network) pays for it once per block instead of once per item. One rule runs every block of a
-step, with a wildcard naming the block, so that threads, resources and groups given for that
-rule reach all of its jobs. Snakemake declares a rule's outputs by pattern, and a block's items
-vary, so the declared output of a block job is its **block record**: a TSV that lists what the
-job wrote for each item (``item``, ``file``, ``seconds``). The items' own files (a run record,
-a song's stems) lie at their usual paths; what reads them takes the block record as its input
-and asks it for an item's files (:func:`item_files`).
+A job that starts Python and its libraries, or loads a model, pays for that once per block
+instead of once per item. One rule runs every block of a step, with a wildcard naming the
+block, so that threads, resources and groups given for that rule reach all of its jobs.
 
-Two kinds of block:
+**Which block.** A song's block depends on its id and on counts the user sets, never on how
+many songs there are (:class:`SongBlocks`):
 
-- **Seeds** (:func:`seed_blocks`): fixed by seed numbers, ``1-25``, ``26-50``, ...; more trials
-  add blocks and leave the earlier ones as they were.
-- **Songs** (:func:`song_block`): a song's block is a pure function of its id and the number
-  of blocks, the jump consistent hash (Lamping & Veach 2014) of the first 8 bytes of the
-  SHA-256 of the id. So a song never moves because another song comes or goes: adding a song
-  changes only the block it joins, removing one changes none but its own (which loses it), and
-  raising the number of blocks from n to n + 1 moves songs only into the new block. With no
-  number of blocks (``None``: one job per song), a song is its own block, named by its id.
+- the per-song steps (synthesis, segments, ``oracle``, ``hpss``, spectrograms, separation
+  quality) spread the songs over ``song_blocks`` blocks: a song's block is the jump
+  consistent hash (Lamping & Veach 2014) of the first 8 bytes of the SHA-256 of its id;
+- a learned separator (Spleeter, Demucs) spreads the per-song blocks over its own
+  ``blocks``: its block is the jump hash of the per-song block's name, so each of its blocks
+  is a union of per-song blocks and reads only their segments.
 
-A block job runs its songs one after another through :func:`run_songs`: a song that fails is
-logged with its reason and the others go on; the job then fails with one message naming
-every failed song, and writes no block record, so the next run does the block again.
+So adding songs changes exactly the blocks that gain one, removing songs the blocks that lose
+one, at every collection size; changing a count is what moves songs (jump hashing moves a
+song only into a new block when a count grows by one). Seeds go in blocks fixed by their
+numbers (:func:`seed_blocks`: ``1-25``, ``26-50``, ...).
 
-Light to import (the standard library and ``sepconv.io``'s atomic writes): the separators' own
-environments import it too.
+**Its files.** A block job writes everything into one folder, a Snakemake ``directory()``
+output, and then the folder's **listing** beside it (``FOLDER.sha256``: the SHA-256 and the
+path of every file, as ``sha256sum`` writes them; :func:`write_listing`). What reads a block
+takes both as inputs and finds the block's items through the listing (:func:`items_in`);
+the folder itself is marked ``ancient`` there, so that the listing alone says whether the
+block's content changed: a block made again with the same bytes re-runs nothing after it.
+
+**Its loop.** A block job runs its items one after another inside :class:`Block`: an item
+that fails is logged with its reason and the others go on; the job then fails with one
+message naming every failed item, and Snakemake removes the block's folder, so the next run
+makes the whole block again.
+
+Light to import (the standard library): the separators' own environments import it too.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
-import io
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import InputError, SepconvError
-from .io import write_text
 
-#: The blocks of the per-song steps (segments, hpss, oracle, spectrograms), by this name in
-#: :class:`SongBlocks`; a learned separator has its own, by its name.
+#: The blocks of the per-song steps, by this name in :class:`SongBlocks`; a learned
+#: separator's blocks go by the separator's name.
 PER_SONG = "songs"
-
-#: The columns of a block record, one row per file a job wrote.
-RECORD_COLUMNS = ("item", "file", "seconds")
+#: The suffix of a block folder's listing: ``results/segments/3`` -> ``results/segments/3.sha256``.
+LISTING_SUFFIX = ".sha256"
 
 
 def seed_blocks(trials: int, per_job: int) -> dict[str, list[int]]:
@@ -76,197 +79,219 @@ def jump_hash(key: int, buckets: int) -> int:
     return bucket
 
 
-def song_block(song: str, blocks: int | None) -> str:
-    """The block (``"0"`` .. ``str(blocks - 1)``) of ``song``; the song itself for ``None``."""
-    if blocks is None:
-        return song
-    key = int.from_bytes(hashlib.sha256(song.encode("utf-8")).digest()[:8], "big")
+def song_block(name: str, blocks: int) -> str:
+    """The block (``"0"`` .. ``str(blocks - 1)``) of ``name`` (a song id, or a per-song
+    block's name): the jump hash of the first 8 bytes of its SHA-256."""
+    key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
     return str(jump_hash(key, blocks))
 
 
-def song_blocks(songs: Iterable[str], blocks: int | None) -> dict[str, list[str]]:
-    """The non-empty blocks of ``songs``, by name in numeric order (in the order given for
-    ``None``, one block per song), each with its songs in the order given."""
-    return _grouped(songs, lambda song: song_block(song, blocks), numbered=blocks is not None)
+class SongBlocks:
+    """Which block holds each song, for the per-song steps and for each learned separator.
+
+    ``per_song`` is the number of blocks of the per-song steps (config ``song_blocks``);
+    ``learned`` maps each learned separator to its number of blocks (``spleeter.blocks``).
+    Only blocks that hold songs exist (:meth:`names`); they are named by number and listed
+    in numeric order, each with its songs in the order given.
+    """
+
+    def __init__(self, songs: Iterable[str], per_song: int, learned: dict[str, int] | None = None):
+        self.per_song = int(per_song)
+        self.learned = dict(learned or {})
+        self._block = {song: song_block(song, self.per_song) for song in songs}
+        self._steps: dict[str, dict[str, list[str]]] = {PER_SONG: {}}
+        for song, block in self._block.items():
+            self._steps[PER_SONG].setdefault(block, []).append(song)
+        for step, count in self.learned.items():
+            grouped: dict[str, list[str]] = {}
+            for block in sorted(self._steps[PER_SONG], key=int):
+                grouped.setdefault(song_block(block, count), []).append(block)
+            self._steps[step] = grouped
+        self._steps[PER_SONG] = _numeric(self._steps[PER_SONG])
+        for step in self.learned:
+            self._steps[step] = _numeric(self._steps[step])
+
+    def __contains__(self, step: str) -> bool:
+        return step in self._steps
+
+    def step(self, separator: str) -> str:
+        """The blocks a separator's jobs run in: its own (a learned separator), or the
+        per-song steps' (:data:`PER_SONG`)."""
+        return separator if separator in self.learned else PER_SONG
+
+    def names(self, step: str) -> list[str]:
+        """The blocks of ``step`` that hold songs."""
+        return list(self._steps[step])
+
+    def block_of(self, step: str, song: str) -> str:
+        block = self._block[song]
+        return block if step == PER_SONG else song_block(block, self.learned[step])
+
+    def per_song_blocks(self, step: str, block: str) -> list[str]:
+        """The per-song blocks that make up ``block`` of ``step`` (itself for PER_SONG)."""
+        self._check(step, block)
+        return [block] if step == PER_SONG else list(self._steps[step][block])
+
+    def songs(self, step: str, block: str) -> list[str]:
+        """The songs of one block; an error naming the blocks there are for one without."""
+        return [
+            song
+            for part in self.per_song_blocks(step, block)
+            for song in self._steps[PER_SONG][part]
+        ]
+
+    def _check(self, step: str, block: str) -> None:
+        if block not in self._steps[step]:
+            raise InputError(
+                f"{step} has no block {block}: its blocks are {', '.join(self._steps[step])}"
+            )
 
 
-def _grouped(songs: Iterable[str], block_of: Callable[[str], str], numbered: bool) -> dict:
-    """``songs`` by ``block_of(song)``, each block's songs in the order given; the blocks in
-    numeric order when ``numbered``, else in the order they first appear."""
-    grouped: dict[str, list[str]] = {}
-    for song in songs:
-        grouped.setdefault(block_of(song), []).append(song)
-    if not numbered:
-        return grouped
+def _numeric(grouped: dict[str, list]) -> dict[str, list]:
     return {name: grouped[name] for name in sorted(grouped, key=int)}
 
 
-def block_count(songs: int, songs_per_job: int, max_jobs: int | None = None) -> int | None:
-    """The number of blocks that gives about ``songs_per_job`` songs a job (a hash spreads
-    them, so blocks vary around it), at most ``max_jobs``: beyond ``songs_per_job * max_jobs``
-    songs the blocks stay ``max_jobs`` and grow instead, so that a new song never changes the
-    number of blocks. ``None`` (one job per song) for ``songs_per_job`` 1."""
-    if songs_per_job < 1:
-        raise ValueError(f"songs_per_job must be at least 1, got {songs_per_job}")
-    if songs_per_job == 1:
-        return None
-    count = max(1, -(-songs // songs_per_job))
-    return count if max_jobs is None else min(count, max_jobs)
+# A block's folder and its listing
 
 
-def run_songs(
-    songs: Sequence[str],
-    do: Callable[[str], list[str]],
-    log: logging.Logger,
-    *,
-    what: str,
-    block: str,
-    source: Callable[[str], str],
-    error: type[SepconvError] = SepconvError,
-) -> list[tuple[str, str, float]]:
-    """Run ``do(song)``, which returns the files it wrote, for every song of a block, one
-    after another; return the block record's rows.
-
-    A song that fails is logged with its reason (and, for anything that is not a
-    :class:`SepconvError`, its traceback) and the others go on; then one ``error`` names
-    every failed song and its file (``source(song)``), and says that the other songs' files
-    are written (``what`` and ``block`` name the block in it: ``"spleeter block" "3"``). A
-    block that is one song (one job per song) fails with that song's reason alone.
-    """
-    rows, failed = [], []
-    for number, song in enumerate(songs, start=1):
-        began = time.perf_counter()
-        try:
-            files = do(song)
-        except Exception as err:  # one song's failure must not lose the others
-            known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
-            reason = str(err) if known else f"{type(err).__name__}: {err}"
-            log.error(
-                "%s (song %d of %d) failed: %s",
-                song,
-                number,
-                len(songs),
-                reason,
-                exc_info=not known,
-            )
-            failed.append((song, reason))
-            continue
-        seconds = time.perf_counter() - began
-        log.info("%s: song %d of %d done in %.2f s", song, number, len(songs), seconds)
-        rows += [(song, path, seconds) for path in files]
-    if failed:
-        if list(songs) == [block]:  # one job per song: the rule's wildcards name the song
-            raise error(failed[0][1])
-        raise error(
-            f"{len(failed)} of {len(songs)} song(s) of {what} {block} failed: "
-            + "; ".join(f"{song} ({source(song)}): {reason}" for song, reason in failed)
-            + f". The files of the other {len(songs) - len(failed)} song(s) are written; the "
-            "block runs again next time"
-        )
-    return rows
+def listing_path(folder: str | os.PathLike) -> str:
+    """Where the listing of a block folder lies: beside it, ``FOLDER.sha256``."""
+    return f"{os.fspath(folder).rstrip('/')}{LISTING_SUFFIX}"
 
 
-def save_record(path: str | os.PathLike, rows: Sequence[tuple[object, str, float]]) -> None:
-    """Write a block record: one ``(item, file, seconds)`` row per file the job wrote
-    (``seconds``: the time the item took, repeated on each of its files)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-    writer.writerow(RECORD_COLUMNS)
-    for item, file, seconds in rows:
-        writer.writerow([item, file, f"{float(seconds):.3f}"])
-    write_text(path, buffer.getvalue())
+def _files(folder: Path) -> list[Path]:
+    """The files under ``folder``, sorted, without hidden ones (Snakemake's
+    ``.snakemake_timestamp``, an atomic write's temporary file)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / name for name in sorted(files) if not name.startswith(".")]
+    return found
 
 
-def load_record(path: str | os.PathLike) -> list[dict[str, str]]:
-    """The rows of a block record, as written."""
-    with open(path, newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        if tuple(reader.fieldnames or ()) != RECORD_COLUMNS:
-            raise InputError(f"{path} is not a block record (columns {', '.join(RECORD_COLUMNS)})")
-        return list(reader)
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
-def item_files(path: str | os.PathLike, item: object = None) -> list[str]:
-    """The files the block job of record ``path`` wrote for ``item`` (every item's when
-    None), in the order written; each one checked to exist."""
-    rows = load_record(path)
-    files = [row["file"] for row in rows if item is None or row["item"] == str(item)]
-    if not files:
-        raise InputError(f"block record {path} lists nothing for {item}")
-    missing = [file for file in files if not Path(file).is_file()]
+def write_listing(folder: str | os.PathLike) -> str:
+    """Write the listing of ``folder``: one line ``SHA256  PATH`` per file (the path relative
+    to the folder; what ``sha256sum`` writes, so ``cd FOLDER && sha256sum -c ../NAME.sha256``
+    checks it); return its path."""
+    from .io import write_text
+
+    folder = Path(folder)
+    lines = [f"{_sha256(path)}  {path.relative_to(folder).as_posix()}\n" for path in _files(folder)]
+    path = listing_path(folder)
+    write_text(path, "".join(lines))
+    return path
+
+
+def item_of(relative: str) -> str:
+    """The item (song or seed) a file of a block folder belongs to: its first folder
+    (``house-01/bass.wav``), or its name without the extension (``house-01.wav``)."""
+    first, _, rest = relative.partition("/")
+    return first if rest else first.rsplit(".", 1)[0]
+
+
+def read_listing(folder: str | os.PathLike) -> list[str]:
+    """The files of a block folder as its listing gives them (paths under ``folder``), each
+    checked to exist: a block folder is whole or it is made again."""
+    folder = os.fspath(folder).rstrip("/")
+    listing = listing_path(folder)
+    try:
+        with open(listing) as handle:
+            relative = [line.rstrip("\n").split("  ", 1)[1] for line in handle if line.strip()]
+    except FileNotFoundError:
+        raise InputError(f"block folder {folder} has no listing {listing}") from None
+    except IndexError:
+        raise InputError(f"{listing} is not a listing of SHA-256 digests and paths") from None
+    files = [f"{folder}/{name}" for name in relative]
+    missing = [file for file in files if not os.path.isfile(file)]
     if missing:
         raise InputError(
-            f"{', '.join(missing)}, written by the job of {path}, is missing: "
-            f"delete {path} to run that block again"
+            f"{', '.join(missing[:3])}{' and others' if len(missing) > 3 else ''} listed in "
+            f"{listing} is missing: delete {folder} to make the block again"
         )
     return files
 
 
-class ItemFiles:
-    """The files that the block jobs of several records wrote, by item: what a step that
-    reads blocks' outputs takes as its input (the records) and asks for an item's files."""
-
-    def __init__(self, records: Iterable[str | os.PathLike]):
-        self._where: dict[str, str] = {}
-        for record in records:
-            for row in load_record(record):
-                self._where.setdefault(row["item"], str(record))
-
-    def items(self) -> list[str]:
-        return list(self._where)
-
-    def of(self, item: object) -> list[str]:
-        """The files written for ``item``, in the order written, each checked to exist."""
-        if str(item) not in self._where:
-            raise InputError(
-                f"no block record of {', '.join(sorted(set(self._where.values())))} lists {item}"
-            )
-        return item_files(self._where[str(item)], item)
+def items_in(folders: Iterable[str | os.PathLike]) -> dict[str, str]:
+    """Every item (song or seed) of the block ``folders``, in the order of the folders and
+    of their listings, with the folder that holds it: how a step finds its songs' files."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        folder = os.fspath(folder).rstrip("/")
+        for file in read_listing(folder):
+            found.setdefault(item_of(file[len(folder) + 1 :]), folder)
+    return found
 
 
-class SongBlocks:
-    """The blocks of songs of the per-song steps and of the learned separators.
+class Block:
+    """A block job's loop over its items (songs or seeds)::
 
-    ``counts`` maps :data:`PER_SONG` (the per-song steps) and each learned separator to its
-    number of blocks (``None`` for :data:`PER_SONG`: one per song). A song's per-song block
-    is :func:`song_block` of its id; a learned separator's block is :func:`song_block` of the
-    name of that per-song block, so each of its blocks is a union of per-song blocks and
-    depends on their segments alone: a new song re-runs one block of every step. With one job
-    per song, a separator's blocks are those of the songs' ids. :meth:`songs` and
-    :meth:`block_of` answer for a step.
+        with Block(snakemake.output.folder, log, what="hpss block 3") as block:
+            for song, folder in blocks.items_in(snakemake.input.segments).items():
+                with block.item(song, source=...):
+                    ...  # read, compute, write into the block's folder
+
+    :meth:`item` logs each item's time; an item that raises is logged with its reason (and,
+    for anything that is not a :class:`~sepconv.errors.SepconvError`, its traceback) and
+    the loop goes on. When the loop ends, one ``error`` names every failed item and its
+    ``source``; when none failed, the folder's listing is written (:func:`write_listing`).
     """
 
-    def __init__(self, songs: Iterable[str], counts: dict[str, int | None]):
-        self.counts = dict(counts)
-        songs = list(songs)
-        per_song = self.counts.get(PER_SONG)
-        self._per_song = {song: song_block(song, per_song) for song in songs}
-        self._blocks = {
-            step: _grouped(
-                songs,
-                lambda song, step=step: self.block_of(step, song),
-                numbered=step != PER_SONG or per_song is not None,
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        log: logging.Logger,
+        *,
+        what: str,
+        error: type[SepconvError] = SepconvError,
+    ):
+        self.folder = Path(folder)
+        self.log = log
+        self.what = what
+        self.error = error
+        self.done: list[str] = []
+        self.failed: list[tuple[str, str, str]] = []
+
+    def __enter__(self) -> Block:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    @contextlib.contextmanager
+    def item(self, name: object, source: str = "") -> Iterator[None]:
+        """Run one item's work; a failure is recorded and does not stop the loop."""
+        began = time.perf_counter()
+        try:
+            yield
+        except Exception as err:  # one item's failure must not lose the others
+            known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
+            reason = str(err) if known else f"{type(err).__name__}: {err}"
+            self.log.error("%s failed: %s", name, reason, exc_info=not known)
+            self.failed.append((str(name), source, reason))
+            return
+        self.done.append(str(name))
+        self.log.info("%s done in %.2f s", name, time.perf_counter() - began)
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None:
+            return
+        if self.failed:
+            total = len(self.failed) + len(self.done)
+            raise self.error(
+                f"{len(self.failed)} of {total} item(s) of {self.what} failed: "
+                + "; ".join(
+                    f"{name} ({source}): {reason}" if source else f"{name}: {reason}"
+                    for name, source, reason in self.failed
+                )
+                + ". The block runs again, whole, next time"
             )
-            for step in self.counts
-        }
-
-    def __contains__(self, step: str) -> bool:
-        return step in self.counts
-
-    def names(self, step: str) -> list[str]:
-        """The blocks of ``step`` that hold songs."""
-        return list(self._blocks[step])
-
-    def block_of(self, step: str, song: str) -> str:
-        per_song = self._per_song.get(song) or song_block(song, self.counts.get(PER_SONG))
-        if step == PER_SONG:
-            return per_song
-        return song_block(per_song, self.counts[step])
-
-    def songs(self, step: str, block: str) -> list[str]:
-        """The songs of one block; an error naming the blocks there are for one without."""
-        if block not in self._blocks[step]:
-            raise InputError(
-                f"{step} has no block {block}: its blocks are {', '.join(self._blocks[step])}"
-            )
-        return self._blocks[step][block]
+        write_listing(self.folder)
+        self.log.info(
+            "%s: %d item(s), listed in %s", self.what, len(self.done), listing_path(self.folder)
+        )

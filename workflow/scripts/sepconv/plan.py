@@ -1,23 +1,45 @@
-"""What a configuration asks of a song table: the decisions behind the workflow's input
-functions, as plain functions that the tests call without Snakemake.
+"""What a configuration asks of a song table: every job's songs, inputs and settings.
 
-``workflow/rules/common.smk`` wires them to rules; nothing here knows about Snakemake. Light to
-import (pandas, no NumPy arithmetic), since the workflow imports it when it loads.
+The decisions behind the workflow's input functions, as plain Python that the tests call
+without Snakemake: :class:`Plan` answers, for a job named by its wildcards, which block
+folders and files it reads and which settings it depends on (its ``params``: what re-runs it
+when they change). ``workflow/rules/inputs.smk`` wires these answers to the rules and adds
+only what is Snakemake's (``ancient``, ``directory``, ``temp``). Paths come from
+:mod:`sepconv.layout`, blocks from :mod:`sepconv.blocks`.
+
+Light to import (pandas, no NumPy arithmetic), since the workflow imports it when it loads.
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
+from . import layout
+from .blocks import SongBlocks, seed_blocks, song_block
+from .config import enabled_models, representation_separators, usable_separators
+from .errors import ConfigError, InputError
 from .names import MIXTURE, NO_SEPARATOR, ORACLE, STEMS
 
+#: The separators that load a model and run in blocks of their own (config ``X.blocks``).
+LEARNED = ("spleeter", "demucs")
+#: What synthesising one song uses of ``dataset.synthetic`` (not the song counts: a new song
+#: of a genre leaves the others as they are).
+SYNTHESIS_KEYS = ("seed", "sample_rate", "duration", "difficulty", "vocals_share")
 
-def load_songs(config: dict, corpus_file: str, log=None) -> pd.DataFrame:
+
+def corpus_path(song: str, name: str, song_blocks: int) -> str:
+    """Where the synthesis writes a synthetic song's ``name`` (``mixture`` or a stem)."""
+    folder = layout.CORPUS.format(block=song_block(song, song_blocks))
+    return layout.corpus_file(folder, song, name)
+
+
+def load_songs(config: dict, log=None) -> pd.DataFrame:
     """The song table of a validated ``config``, checked against its schema and against the
     config (``sepconv.config.check``); raises one :class:`~sepconv.errors.InputError`
     naming the key, the file or the line. What the workflow does when it loads, before any
-    job; ``corpus_file`` is where synthetic songs are written, ``log`` tells what a folder
-    data set skipped."""
+    job; ``log`` tells what a folder data set skipped."""
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
@@ -26,7 +48,10 @@ def load_songs(config: dict, corpus_file: str, log=None) -> pd.DataFrame:
     from .errors import SheetError
 
     source = table_source(config["dataset"])
-    songs = load_song_table(config["dataset"], corpus_file, log=log)
+    blocks = config["song_blocks"]
+    songs = load_song_table(
+        config["dataset"], lambda song, name: corpus_path(song, name, blocks), log=log
+    )
     try:
         validate(songs, SCHEMA)
     except WorkflowError as err:
@@ -110,3 +135,281 @@ def segment_settings(segment: dict, start: float | None, short: bool, sample_rat
     if short:
         settings["pad"] = segment["pad"]
     return settings
+
+
+class Plan:
+    """Every job of a run of ``config`` (validated, defaults filled) on ``songs`` (the song
+    table of :func:`load_songs`, read from ``source``), by its wildcards.
+
+    ``segment_samples`` is the length of a segment at the segment rate; ``headers`` the
+    header facts of a sheet's or folder's songs (``check_collection``), None for the
+    synthetic corpus.
+    """
+
+    def __init__(
+        self,
+        config: dict,
+        songs: pd.DataFrame,
+        source: str,
+        segment_samples: int,
+        headers: pd.DataFrame | None = None,
+    ):
+        self.config = config
+        self.songs = songs
+        # each song's row as a dict: a job's parameters read thousands of cells, and a
+        # pandas lookup costs about a hundred times a dict's
+        self.rows = songs.to_dict("index")
+        self.source = source
+        self.synthetic = config["dataset"]["source"] == "synthetic"
+        self.segment_samples = int(segment_samples)
+        self.headers = headers
+        self.separators, self.oracle_left_out = usable_separators(
+            config["separators"], songs, source
+        )
+        self.quality_separators, self.quality_songs, self.quality_not_measured = quality_plan(
+            self.separators, songs, source
+        )
+        self.representations = dict(config["representations"])
+        self.models = enabled_models(config)
+        self.seed_blocks = seed_blocks(config["trials"], config["seeds_per_job"])
+        self.blocks = SongBlocks(
+            songs.index,
+            config["song_blocks"],
+            {name: config[name]["blocks"] for name in LEARNED if name in self.separators},
+        )
+
+    # blocks
+
+    def block_names(self, separator: str = NO_SEPARATOR) -> list[str]:
+        """The blocks of a separator's jobs (``none``, ``oracle``, ``hpss``: the per-song
+        steps' blocks)."""
+        return self.blocks.names(self.blocks.step(separator))
+
+    def block_songs(self, block: str, separator: str = NO_SEPARATOR) -> list[str]:
+        """The songs of a block of a separator's jobs (the per-song steps' by default)."""
+        return self.blocks.songs(self.blocks.step(separator), block)
+
+    def _per_song_blocks(self, separator: str, block: str) -> list[str]:
+        return self.blocks.per_song_blocks(self.blocks.step(separator), block)
+
+    def united_blocks(self, separator: str, block: str) -> list[str]:
+        """The per-song blocks that a block of a separator's jobs unites (itself, for a
+        separator that runs in the per-song blocks)."""
+        return self._per_song_blocks(separator, block)
+
+    # the songs (dataset.smk)
+
+    def labels(self) -> list[list[str]]:
+        """The rows of results/songs.tsv (song, genre, artist): what the splits and the
+        tensors read of each song."""
+        from .corpus.songs import LABEL_COLUMNS
+
+        return self.songs[LABEL_COLUMNS].fillna("").values.tolist()
+
+    def synthesis_settings(self) -> dict:
+        synthetic = self.config["dataset"]["synthetic"]
+        return {key: synthetic[key] for key in SYNTHESIS_KEYS}
+
+    def synthesis_jobs(self, block: str) -> dict[str, dict]:
+        """The genre and artist of every song of a corpus block, by song."""
+        rows = self.rows
+        return {
+            song: {"genre": rows[song]["genre"], "artist": rows[song]["artist"]}
+            for song in self.block_songs(block)
+        }
+
+    def corpus_folders(self, block: str) -> list[str]:
+        """The synthetic corpus's folder of a per-song block (nothing for a sheet or folder
+        data set, whose files the songs name)."""
+        return [layout.CORPUS.format(block=block)] if self.synthetic else []
+
+    def song_files(self, block: str, columns: list[str]) -> list[str]:
+        """The files of a block's songs in ``columns`` of the song table, where they are the
+        user's (a sheet or folder data set); the synthetic corpus's are in its folders."""
+        if self.synthetic:
+            return []
+        return [self.rows[song][column] for song in self.block_songs(block) for column in columns]
+
+    def segment_job(self, song: str) -> dict:
+        """What cutting one song's segments depends on: its file (so that a sheet pointing a
+        song at another file re-runs it), its start (seconds, or 'auto') and the segment
+        settings (:func:`segment_settings`)."""
+        row = self.rows[song]
+        start = row["start"]
+        short = may_be_short(
+            start,
+            self.segment_samples / self.config["segment"]["sample_rate"],
+            None if self.headers is None else self.headers.loc[song],
+            self.config["dataset"]["synthetic"]["duration"][0],
+        )
+        return {
+            "audio": row["path"],
+            "start": "auto" if pd.isna(start) else float(start),
+            "segment": segment_settings(
+                self.config["segment"], start, short, self.config["segment"]["sample_rate"]
+            ),
+        }
+
+    def segment_jobs(self, block: str) -> dict[str, dict]:
+        """:meth:`segment_job` of every song of a per-song block, by song."""
+        return {song: self.segment_job(song) for song in self.block_songs(block)}
+
+    # separation (separate.smk)
+
+    def segment_folders(self, block: str, separator: str = NO_SEPARATOR) -> list[str]:
+        """The segment folders a block of a separator's jobs reads: its per-song block's, or
+        for a learned separator those of the per-song blocks it unites."""
+        return [
+            layout.SEGMENTS.format(block=part) for part in self._per_song_blocks(separator, block)
+        ]
+
+    def segment_folders_all(self) -> list[str]:
+        """Every block's segment folder."""
+        return [layout.SEGMENTS.format(block=block) for block in self.block_names()]
+
+    def references(self, block: str) -> dict[str, list[str]]:
+        """The reference stems of a per-song block's songs (files in STEMS order), by song:
+        what the oracle cuts, and what re-runs it when a sheet names other files."""
+        return {song: [self.rows[song][stem] for stem in STEMS] for song in self.block_songs(block)}
+
+    def separation_runtime(self, separator: str, block: str, minutes_per_segment: float) -> int:
+        """A block separation job's runtime in minutes: start-up and its songs' segments."""
+        segments = len(self.block_songs(block, separator)) * self.config["segment"]["per_song"]
+        return 10 + math.ceil(segments * minutes_per_segment)
+
+    def stem_folder(self, separator: str, block: str) -> str:
+        return layout.STEMS.format(separator=separator, block=block)
+
+    # spectrograms and tensors (features.smk)
+
+    def separators_for(self, representation: str) -> list[str]:
+        """``none`` for a mixture-only representation, else every usable separator."""
+        return representation_separators(self.representations[representation], self.separators)
+
+    def mel_source(self, separator: str, block: str) -> str:
+        """The folder a spectrogram job reads: the block's segments (``none``) or the
+        separator's stems of the block."""
+        if separator == NO_SEPARATOR:
+            return layout.SEGMENTS.format(block=block)
+        return self.stem_folder(separator, block)
+
+    def mel_channels(self, separator: str) -> list[str]:
+        return mel_channels(separator, self.representations)
+
+    def mel_folders(self, separator: str, representation: str | None = None) -> list[str]:
+        """Every spectrogram folder of a separator: what its tensors stack."""
+        if representation is not None and separator not in self.separators_for(representation):
+            raise InputError(
+                f"representation {representation} is computed for separator(s) "
+                f"{', '.join(self.separators_for(representation))}, not {separator}"
+            )
+        return [
+            layout.MELS.format(separator=separator, block=block)
+            for block in self.block_names(separator)
+        ]
+
+    def tensors(self) -> list[tuple[str, str]]:
+        """(separator, representation) of every stacked tensor."""
+        return [
+            (separator, name)
+            for name in self.representations
+            for separator in self.separators_for(name)
+        ]
+
+    # training (train.smk)
+
+    def model_separators(self, model: str) -> list[str]:
+        return self.separators_for(self.models[model]["representation"])
+
+    def model_tensor(self, separator: str, model: str) -> tuple[str, str]:
+        """(separator, representation) of the tensor a model trains on under a separator."""
+        representation = self.models[model]["representation"]
+        if separator not in self.separators_for(representation):
+            raise InputError(
+                f"model {model} ({representation}) is trained on separator(s) "
+                f"{', '.join(self.separators_for(representation))}, not {separator}"
+            )
+        return separator, representation
+
+    def training_jobs(self) -> list[tuple[str, str, str]]:
+        """(separator, model, seed block) of every training job."""
+        return [
+            (separator, model, block)
+            for model in self.models
+            for separator in self.model_separators(model)
+            for block in self.seed_blocks
+        ]
+
+    def run_folders(self) -> list[str]:
+        return [
+            layout.RUNS.format(separator=separator, model=model, seeds=block)
+            for separator, model, block in self.training_jobs()
+        ]
+
+    def run_ids(self) -> list[str]:
+        """``separator/model/seed`` of every training run: what the metrics table covers."""
+        return [
+            f"{separator}/{model}/{seed}"
+            for separator, model, block in self.training_jobs()
+            for seed in self.seed_blocks[block]
+        ]
+
+    def block_seeds(self, seeds: str) -> list[int]:
+        """The seeds of a training block (``{seeds}``: ``1-25``, ``26-50``, ...)."""
+        if seeds not in self.seed_blocks:
+            raise InputError(
+                f"seeds {seeds} is not a block of seeds: with trials {self.config['trials']} "
+                f"and seeds_per_job {self.config['seeds_per_job']} the blocks are "
+                f"{', '.join(self.seed_blocks)}"
+            )
+        return self.seed_blocks[seeds]
+
+    def pair_models(self) -> list[str]:
+        """The enabled models of the genre-pair experiment."""
+        return [name for name in self.config["pairs"]["models"] if name in self.models]
+
+    def pair_jobs(self) -> list[tuple[str, str]]:
+        """(separator, model) of every job of the genre-pair experiment; an error when
+        `pairs.models` names no enabled model."""
+        models = self.pair_models()
+        if not models:
+            raise ConfigError(
+                "pairs.models: none of "
+                f"{', '.join(self.config['pairs']['models'])} is an enabled model; nothing to train"
+            )
+        return [
+            (separator, model) for model in models for separator in self.model_separators(model)
+        ]
+
+    # separation quality (evaluate.smk)
+
+    def quality_jobs(self) -> list[tuple[str, str]]:
+        """(separator, block) of every separation quality table: a measured separator's
+        blocks that hold songs with reference stems."""
+        with_stems = set(self.quality_songs)
+        return [
+            (separator, block)
+            for separator in self.quality_separators
+            for block in self.block_names(separator)
+            if with_stems.intersection(self.block_songs(block, separator))
+        ]
+
+    def quality_songs_of(self, separator: str, block: str) -> dict[str, str]:
+        """The songs with reference stems of a block of a separator, with their genres."""
+        with_stems = set(self.quality_songs)
+        return {
+            song: self.rows[song]["genre"]
+            for song in self.block_songs(block, separator)
+            if song in with_stems
+        }
+
+    def quality_inputs(self, separator: str, block: str) -> dict[str, list[str]]:
+        """The folders a separation quality table reads: the separator's stems of the block,
+        and the segments (the mixtures) and the oracle's stems (the references) of the
+        per-song blocks in it."""
+        parts = self._per_song_blocks(separator, block)
+        return {
+            "estimates": [self.stem_folder(separator, block)],
+            "segments": [layout.SEGMENTS.format(block=part) for part in parts],
+            "references": [self.stem_folder(ORACLE, part) for part in parts],
+        }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -32,13 +33,13 @@ SONG_ID = re.compile(yaml.safe_load(SCHEMA.read_text())["properties"]["song"]["p
 LABEL_COLUMNS = ["song", "genre", "artist"]
 
 
-def synthetic_table(synthetic: dict, corpus_file: str) -> pd.DataFrame:
+def synthetic_table(synthetic: dict, corpus_file: Callable[[str, str], str]) -> pd.DataFrame:
     """The song table of the embedded corpus (config ``dataset.synthetic``); a song's audio
-    and its stems are ``corpus_file`` with ``{song}`` and ``{name}`` (``mixture`` or a stem)
-    filled in (where the workflow writes them)."""
+    and its stems are ``corpus_file(song, name)`` (``name``: ``mixture`` or a stem), where the
+    workflow writes them."""
     table = corpus_table(synthetic["genres"], synthetic["songs_per_artist"])
     for name, column in [(MIXTURE, "path"), *zip(STEMS, STEMS, strict=True)]:
-        table[column] = [corpus_file.format(song=song, name=name) for song in table["song"]]
+        table[column] = [corpus_file(song, name) for song in table["song"]]
     table["start"] = float("nan")
     table["has_stems"] = True
     table["origin"] = [f"dataset.synthetic song {song}" for song in table["song"]]
@@ -230,10 +231,12 @@ def table_source(dataset: dict) -> str:
     return f"sample sheet {dataset['sheet']}"
 
 
-def load_song_table(dataset: dict, corpus_file: str, log=None) -> pd.DataFrame:
+def load_song_table(
+    dataset: dict, corpus_file: Callable[[str, str], str], log=None
+) -> pd.DataFrame:
     """The song table for config ``dataset``, indexed and sorted by song id; synthetic songs'
-    files are ``corpus_file`` (see :func:`synthetic_table`). ``log`` (a callable) is told
-    how many files a folder data set skipped."""
+    files are ``corpus_file(song, name)`` (see :func:`synthetic_table`). ``log`` (a
+    callable) is told how many files a folder data set skipped."""
     if dataset["source"] == "synthetic":
         table = synthetic_table(dataset["synthetic"], corpus_file)
     elif dataset["source"] == "folder":
@@ -264,15 +267,6 @@ def write_labels(path, table: pd.DataFrame) -> None:
     from ..io import write_text
 
     write_text(path, labels_text(table))
-
-
-def labels_unchanged(path, table: pd.DataFrame) -> bool:
-    """Whether ``path`` exists and holds what :func:`write_labels` would write for ``table``."""
-    try:
-        with open(path) as handle:
-            return handle.read() == labels_text(table)
-    except FileNotFoundError:
-        return False
 
 
 def read_labels(path) -> pd.DataFrame:

@@ -1,10 +1,14 @@
-"""The record of one training run, ``results/runs/{separator}/{model}/seed{seed}.json``:
-written by training, read by the evaluation. Light to import (JSON only).
+"""The record of one training run, ``seed{seed}.json`` in its training job's folder
+(:func:`sepconv.layout.run_file`): written by training, read by the evaluation. Light to
+import (JSON only).
 
 A record holds who it is (separator, model, seed, representation, channels, genres,
 hyper-parameters), what :func:`sepconv.learning.training.train_run` measured (sizes, the
 per-epoch history, and accuracy, macro F1 and the confusion matrix at each selection rule of
-:data:`~sepconv.names.SELECTIONS`), and where and how fast it ran.
+:data:`~sepconv.names.SELECTIONS`), and what it ran on (backend, device, threads, versions).
+It holds nothing that changes from one run to the next on the same machine: how long the
+run took (:data:`TIMINGS`) goes to the training job's log, so that a run made again writes
+the same bytes and re-runs nothing after it.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ METRIC_COLUMNS = [
 #: Columns the metrics table adds where songs have several segments: the metrics of single
 #: segments (the others are per song, from the mean probability over a song's segments).
 SEGMENT_COLUMNS = ["segment_accuracy", "segment_f1_macro"]
-#: Where each run's record lives: one file per (separator, model, seed).
-RECORD_PATH = "results/runs/{separator}/{model}/seed{seed}.json"
+#: What :func:`~sepconv.learning.training.train_run` measures of its own time (seconds):
+#: logged by the training job, left out of the record.
+TIMINGS = ("train_time_s", "epoch_times_s", "timings_s")
 REQUIRED = ("separator", "model", "seed", "genres", "selections", "n_train", "n_test", "params")
 
 
@@ -49,8 +54,8 @@ def make_record(
     result: dict,
     **run: object,
 ) -> dict:
-    """A run's record: its identity, the ``result`` of ``train_run``, then ``run`` (wall time,
-    backend, device, GPU lease, versions)."""
+    """A run's record: its identity, the ``result`` of ``train_run`` without its
+    :data:`TIMINGS`, then ``run`` (backend, device, threads, versions)."""
     return {
         "separator": separator,
         "model": model,
@@ -59,7 +64,7 @@ def make_record(
         "channels": [str(c) for c in channels],
         "genres": [str(g) for g in genres],
         "hyperparameters": hyperparameters,
-        **result,
+        **{key: value for key, value in result.items() if key not in TIMINGS},
         **run,
     }
 
@@ -75,6 +80,14 @@ def load(path: str | Path) -> dict:
     if missing:
         raise InputError(f"run record {path} lacks {', '.join(missing)}")
     return record
+
+
+def load_folder(folder: str | Path) -> list[dict]:
+    """The run records of a training job's folder (as its listing gives them), by seed."""
+    from ..blocks import read_listing
+
+    records = [load(path) for path in read_listing(folder)]
+    return sorted(records, key=lambda record: int(record["seed"]))
 
 
 def metric_rows(record: dict) -> list[dict]:

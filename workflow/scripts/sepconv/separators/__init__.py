@@ -1,5 +1,6 @@
 """Separators: each turns one segment into the four stems (:data:`~sepconv.names.STEMS`),
-written as ``results/stems/{separator}/{song}/{stem}.wav`` at the segment's rate and length.
+written into the block's folder at the segment's rate and length
+(:func:`sepconv.layout.stem_file`).
 
 - :mod:`~sepconv.separators.oracle` -- the data set's ground-truth stems, cut like the segment
 - :mod:`~sepconv.separators.hpss` -- librosa DSP (soft masks that sum to the mixture)

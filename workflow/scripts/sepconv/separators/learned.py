@@ -1,6 +1,7 @@
 """What the learned separators (Spleeter, Demucs) share: their input, the folding of extra
-stems into ``other``, the refusal of stems that are no separation, and the block step that
-loads a model once and separates a block of songs with it.
+stems into ``other``, the refusal of stems that are no separation, and the pieces of the
+block step that loads a model once and separates a block of songs with it (its arguments,
+reading a segment, writing and logging a song's stems, the job's timings).
 
 Both run networks trained on 44.1 kHz stereo, in environments of their own; this module needs
 only NumPy (and soxr when a segment must be resampled), so every environment imports it.
@@ -12,7 +13,6 @@ import argparse
 import json
 import logging
 import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -107,11 +107,11 @@ def check_separation(
 def add_block_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of a learned separator's block step besides its model's (the rule's
     shell command gives them)."""
-    parser.add_argument("--segments", nargs="+", required=True, help="the songs' segment WAVs")
-    parser.add_argument("--infos", nargs="+", required=True, help="their segment records")
+    parser.add_argument(
+        "--segments", nargs="+", required=True, help="the segment folders of the block's songs"
+    )
     parser.add_argument("--model-folder", required=True, help="the folder holding the model")
-    parser.add_argument("--stems", required=True, help="stem file pattern with {song}, {stem}")
-    parser.add_argument("--record", required=True, help="the block record to write")
+    parser.add_argument("--stems", required=True, help="the block's folder of stems to write")
     parser.add_argument("--block", required=True, help="the block's name, for the log")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--gpu", type=int, default=1, help="0: run on CPU; 1: lease a GPU")
@@ -119,106 +119,52 @@ def add_block_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", required=True)
 
 
-def block_segments(args: argparse.Namespace) -> dict[str, str]:
-    """The block's songs (named by their segment records) and their segment files, in the
-    block's order."""
-    from ..errors import InputError
-    from ..signal.segments import load_record
+def read_segment(path: str) -> tuple[np.ndarray, int, int]:
+    """A song's segment as the model's input (:func:`to_model_input`), with the rate and
+    channels it was stored at."""
+    from ..io import read_audio
 
-    if len(args.segments) != len(args.infos):
-        raise InputError(f"{len(args.segments)} segments but {len(args.infos)} segment records")
-    songs = [load_record(info)["song"] for info in args.infos]
-    return dict(zip(songs, args.segments, strict=True))
+    segment, sr = read_audio(path)
+    return to_model_input(segment, sr), sr, segment.shape[1]
 
 
-def separate_block(
-    args: argparse.Namespace,
+def write_stems(folder: str, song: str, stems: dict[str, np.ndarray]) -> None:
+    """Write a song's four stems into the block's folder, at the models' rate."""
+    from ..io import write_audio
+    from ..layout import stem_file
+
+    for stem in STEMS:
+        write_audio(stem_file(folder, song, stem), stems[stem], SAMPLE_RATE)
+
+
+def log_song(
     log: logging.Logger,
-    segments: dict[str, str],
-    separate: Callable[[str, str], dict],
-    *,
-    separator: str,
-    timings: dict[str, float],
-    start: float,
-) -> None:
-    """Separate every song of the block with ``separate(song, segment)``, which writes the
-    song's stems and returns their files (``files``) and the seconds each part took; then log
-    the job's ``timings`` with every song's and the script's time since ``start`` (a
-    ``time.perf_counter()`` before its imports), and write the block record.
-
-    A song that fails is logged with its reason and the others go on; the job then fails
-    with one message naming every failed song (:func:`sepconv.blocks.run_songs`).
-    """
-    from .. import blocks
-
-    per_song = []
-
-    def one(song: str) -> list[str]:
-        timing = separate(song, segments[song])
-        per_song.append({"song": song, **{k: v for k, v in timing.items() if k != "files"}})
-        return timing["files"]
-
-    try:
-        rows = blocks.run_songs(
-            list(segments),
-            one,
-            log,
-            what=f"{separator} block",
-            block=args.block,
-            source=segments.get,
-            error=SeparationError,
-        )
-    finally:
-        script_s = time.perf_counter() - start
-        log.info("timings %s", json.dumps({**timings, "songs": per_song, "script_s": script_s}))
-    blocks.save_record(args.record, rows)
-
-
-def separate_song(
     song: str,
-    segment_path: str,
-    stems_pattern: str,
-    log: logging.Logger,
-    *,
-    separate: Callable[[np.ndarray], dict[str, np.ndarray]],
-    fold: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]],
-    check: Callable[[dict[str, np.ndarray], np.ndarray], dict[str, float]],
+    waveform: np.ndarray,
+    sr: int,
+    channels: int,
+    seconds: float,
+    levels: dict[str, float],
     covered: str = "",
-) -> dict:
-    """Separate one song's segment with ``separate`` (a 44.1 kHz stereo waveform -> the
-    model's sources), ``fold`` the sources into STEMS, ``check`` the stems against the
-    waveform and write them; return the stem files (in STEMS order) and the seconds each part
-    took. ``covered`` says in the log what part of the mixture the stems must sum to."""
-    from ..io import read_audio, write_audio
-
-    began = time.perf_counter()
-    segment, sr = read_audio(segment_path)
-    waveform = to_model_input(segment, sr)
-    read = time.perf_counter()
-    separated = separate(waveform)
-    done = time.perf_counter()
-    stems = fold(separated)
-    levels = check(stems, waveform)
-    files = [stems_pattern.format(song=song, stem=stem) for stem in STEMS]
-    for stem, path in zip(STEMS, files, strict=True):
-        write_audio(path, stems[stem], SAMPLE_RATE)
-    written = time.perf_counter()
+) -> None:
+    """One line per song: what was separated, how long it took, and how the stems add up
+    (``covered`` says what part of the mixture they must sum to)."""
     log.info(
         "%s: %.2f s of audio (%d Hz, %d channel(s) -> 44.1 kHz stereo) separated in %.2f s; "
         "the stems' sum differs from the mixture%s by %.1f dB; stem levels %s",
         song,
         len(waveform) / SAMPLE_RATE,
         sr,
-        segment.shape[1],
-        done - read,
+        channels,
+        seconds,
         covered,
         levels["residual_db"],
         {s: round(levels[f"{s}_db"], 1) for s in STEMS},
     )
-    return {
-        "files": files,
-        "read_s": read - began,
-        "separate_s": done - read,
-        "write_s": written - done,
-        "song_s": written - began,
-    }
+
+
+def log_timings(log: logging.Logger, timings: dict, songs: list[dict], start: float) -> None:
+    """The job's one ``timings`` line: what it paid once (``timings``), every song's parts,
+    and the script's time since ``start`` (a ``time.perf_counter()`` before its imports)."""
+    script_s = time.perf_counter() - start
+    log.info("timings %s", json.dumps({**timings, "songs": songs, "script_s": script_s}))

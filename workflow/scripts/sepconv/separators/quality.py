@@ -79,3 +79,35 @@ def summarise_quality(quality):
                 }
             )
     return pd.DataFrame(rows)
+
+
+def save_quality(path, quality, exact: bool = False) -> None:
+    """Write a quality table (:data:`QUALITY_COLUMNS`, one row per separator, song and stem):
+    the whole run's ``results/separation/quality.tsv`` (dB to four decimals), or with
+    ``exact`` a block's (every digit, so that the summary over blocks is the summary over
+    the songs' own figures)."""
+    from ..io import write_table
+
+    float_format = None if exact else QUALITY_FLOAT_FORMAT
+    write_table(path, quality[QUALITY_COLUMNS], float_format=float_format)
+
+
+def load_quality(path):
+    """Read a quality table written by :func:`save_quality`."""
+    import pandas as pd
+
+    return pd.read_csv(
+        path, sep="\t", dtype={"separator": str, "song": str, "genre": str, "stem": str}
+    )
+
+
+def combine_quality(tables, separators):
+    """Blocks' quality tables as one: by separator in the order of ``separators``, then by
+    song, each song's stems in their order."""
+    import pandas as pd
+
+    quality = pd.concat(list(tables), ignore_index=True)
+    order = {name: position for position, name in enumerate(separators)}
+    quality["_separator"] = quality["separator"].map(order)
+    quality = quality.sort_values(["_separator", "song"], kind="stable")
+    return quality.drop(columns="_separator").reset_index(drop=True)
