@@ -31,6 +31,8 @@ def test_the_digest_changes_with_an_imported_module_only(tmp_path):
     from sepconv import imports
 
     imports._digest.cache_clear()
+    imports._code_digest.cache_clear()
+    imports._imports.cache_clear()
     imports._closure.cache_clear()
     after = library_digest(hpss, scripts), library_digest(train, scripts)
     assert after[0] != before[0] and after[1] == before[1]

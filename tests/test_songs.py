@@ -115,3 +115,31 @@ def test_the_example_sheet_reads(repo):
     assert list(table["song"]) == ["track-001", "track-002", "track-003", "track-004"]
     assert table["start"].isna().tolist() == [False, True, False, True]
     assert list(table["artist"]) == ["Artist A", "Artist B", "Artist C", ""]
+
+
+def test_the_rows_that_may_break_the_schema_are_found_column_by_column():
+    """What the workflow validates row by row with Snakemake's validate: only these."""
+    import numpy as np
+    import yaml
+
+    from sepconv.corpus.songs import SCHEMA, suspect_rows
+
+    table = load_song_table(
+        {
+            "source": "synthetic",
+            "synthetic": {"genres": {"house": 3, "techno": 3}, "songs_per_artist": 2},
+        },
+        lambda song, name: f"results/corpus/{song}/{name}.wav",
+    )
+    schema = yaml.safe_load(SCHEMA.read_text())
+    assert not suspect_rows(table, schema).any()
+    table["start"] = table["start"].astype(object)
+    table.loc["house-02", "song"] = "-starts-with-a-dash"
+    table.loc["house-03", "genre"] = ""
+    table.loc["techno-01", "start"] = "soon"
+    table.loc["techno-02", "path"] = np.nan
+    suspect = suspect_rows(table, schema)
+    assert list(table.index[suspect]) == ["house-02", "house-03", "techno-01", "techno-02"]
+    # a keyword it does not check: every row is validated
+    schema["properties"]["genre"]["enum"] = ["house"]
+    assert suspect_rows(table, schema).all()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,13 @@ def dry_run(workdir: Path, overlays: list[Path], profile_out: Path | None = None
     """(seconds, jobs planned) of one dry run in ``workdir``."""
     snakemake = ["-m", "snakemake"]
     if profile_out:  # cProfile runs a script, not a module
-        snakemake = ["-m", "cProfile", "-o", str(profile_out), shutil.which("snakemake")]
+        snakemake = [
+            "-m",
+            "cProfile",
+            "-o",
+            str(profile_out),
+            str(Path(sys.executable).parent / "snakemake"),
+        ]
     cmd = [
         *(sys.executable, *snakemake, "--dry-run", "--quiet", "rules", "--cores", "2"),
         *("--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir)),

@@ -37,6 +37,7 @@ Light to import (the standard library): the separators' own environments import 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -79,9 +80,11 @@ def jump_hash(key: int, buckets: int) -> int:
     return bucket
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def song_block(name: str, blocks: int) -> str:
     """The block (``"0"`` .. ``str(blocks - 1)``) of ``name`` (a song id, or a per-song
-    block's name): the jump hash of the first 8 bytes of its SHA-256."""
+    block's name): the jump hash of the first 8 bytes of its SHA-256 (remembered: the song
+    table and the blocks of every step ask it of each song)."""
     key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
     return str(jump_hash(key, blocks))
 

@@ -40,7 +40,8 @@ def _module_file(root: Path, dotted: str) -> Path | None:
     return None
 
 
-def _imports(path: Path, dotted: str | None) -> set[str]:
+@functools.cache
+def _imports(path: Path, dotted: str | None) -> frozenset[str]:
     """Dotted names of what ``path`` (module ``dotted``; None for a script) imports: modules,
     and ``module.name`` for each name imported from a module (a name may be a submodule)."""
     tree = ast.parse(path.read_text(), filename=str(path))
@@ -62,7 +63,7 @@ def _imports(path: Path, dotted: str | None) -> set[str]:
                 module = node.module or ""
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
+    return frozenset(found)
 
 
 @functools.cache
@@ -117,11 +118,18 @@ def code_text(source: str, filename: str = "<code>") -> str:
 
 
 @functools.cache
+def _code_digest(path: Path) -> bytes:
+    """The SHA-256 of one module's :func:`code_text` (each module parsed once, however many
+    steps import it)."""
+    return hashlib.sha256(code_text(path.read_text(), str(path)).encode()).digest()
+
+
+@functools.cache
 def _digest(root: Path, script: Path) -> str:
     digest = hashlib.sha256()
     for path in _closure(root, script):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(code_text(path.read_text(), str(path)).encode() + b"\0")
+        digest.update(_code_digest(path))
     return digest.hexdigest()[:16]
 
 

@@ -40,11 +40,12 @@ def load_songs(config: dict, log=None) -> pd.DataFrame:
     config (``sepconv.config.check``); raises one :class:`~sepconv.errors.InputError`
     naming the key, the file or the line. What the workflow does when it loads, before any
     job; ``log`` tells what a folder data set skipped."""
+    import yaml
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
     from .config import check
-    from .corpus.songs import SCHEMA, load_song_table, table_source
+    from .corpus.songs import SCHEMA, load_song_table, suspect_rows, table_source
     from .errors import SheetError
 
     source = table_source(config["dataset"])
@@ -52,10 +53,14 @@ def load_songs(config: dict, log=None) -> pd.DataFrame:
     songs = load_song_table(
         config["dataset"], lambda song, name: corpus_path(song, name, blocks), log=log
     )
-    try:
-        validate(songs, SCHEMA)
-    except WorkflowError as err:
-        raise SheetError(f"{source}: {str(err).splitlines()[0]}") from None
+    suspect = suspect_rows(songs, yaml.safe_load(SCHEMA.read_text()))
+    for song in songs.index[suspect]:  # Snakemake's validate, on the rows that may be bad
+        try:
+            validate(songs.loc[[song]], SCHEMA)
+        except WorkflowError as err:
+            lines = str(err).splitlines()
+            detail = lines[1].removeprefix("ValidationError: ") if len(lines) > 1 else lines[0]
+            raise SheetError(f"{songs.loc[song, 'origin']}: {detail}") from None
     check(config, songs, source)
     return songs
 
@@ -158,7 +163,8 @@ class Plan:
         self.songs = songs
         # each song's row as a dict: a job's parameters read thousands of cells, and a
         # pandas lookup costs about a hundred times a dict's
-        self.rows = songs.to_dict("index")
+        columns = list(songs.columns)
+        self.rows = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in songs.itertuples()}
         self.source = source
         self.synthetic = config["dataset"]["source"] == "synthetic"
         self.segment_samples = int(segment_samples)
