@@ -25,7 +25,7 @@ SR = 22_050
 #: enough blocks that every song of the sheet of bad audio has one of its own
 BLOCKS = 64
 SCHEMA_KEYS = (
-    "baseline, dataset, demucs, epochs, features, figures, hpss, intermediates, models, "
+    "baseline, dataset, demucs, epochs, features, figures, hpss, intermediates, ladder, models, "
     "pairs, representations, seeds_per_job, segment, separators, song_blocks, spleeter, "
     "statistics, test_size, trials"
 )
@@ -103,7 +103,8 @@ LOAD_CASES = {
     ),
     "unknown separator": (
         lambda d: sheet_config(write_sheet(d, GOOD), separators=["hps"]),
-        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter', 'demucs'",
+        "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter', 'demucs', "
+        "nor a rung of the ladder (ladder-S, S from 0 to 1: ladder-0, ladder-0.25, ladder-1)",
     ),
     "one trial": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=1),

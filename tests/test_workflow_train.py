@@ -158,8 +158,10 @@ def test_results_tables_and_figures(runs_dir):
     assert {"p_corrected", "p_corrected_holm", "p_wilcoxon", "p_welch_independent"} <= set(sig)
     assert {"p_worse", "p_equivalent", "p_better", "detectable_diff"} <= set(sig)
     figures = sorted(p.name for p in (results / "figures").iterdir())
-    # 5 figures x 2 selections x (png, pdf), and the separation quality beside the gains
-    assert len(figures) == 5 * 2 * 2 + 2 and "separation_quality.png" in figures
+    # 5 figures x 2 selections x (png, pdf), the separation quality beside the gains, and
+    # the gains against the quality
+    assert len(figures) == 5 * 2 * 2 + 2 + 2 and "separation_quality.png" in figures
+    assert "gain_quality.png" in figures
     assert all((results / "figures" / name).stat().st_size > 1000 for name in figures)
 
 
@@ -182,7 +184,12 @@ def test_report(runs_dir):
 
 def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
-    assert planned_jobs(proc) == {"plot_figures": 2, "plot_quality": 1, "all": 1}
+    assert planned_jobs(proc) == {
+        "plot_figures": 2,
+        "plot_quality": 1,
+        "relate_gain_quality": 1,
+        "all": 1,
+    }
 
 
 def _default_sigint():

@@ -185,6 +185,41 @@ rule plot_quality:
         "../scripts/plot_quality.py"
 
 
+# Gain against quality: how good the stems must be before they help (sepconv.evaluation.gain)
+rule relate_gain_quality:
+    input:
+        quality=rules.collect_quality.output.tsv,
+        significance=rules.test_significance.output.tsv,
+        code=step_script("relate_gain_quality.py"),
+    output:
+        points=report(
+            "results/separation/gain.tsv",
+            caption="../report/gain_quality.rst",
+            category="0. Separation quality",
+        ),
+        thresholds="results/separation/threshold.tsv",
+        png=report(
+            "results/figures/gain_quality.png",
+            caption="../report/gain_quality.rst",
+            category="0. Separation quality",
+        ),
+        pdf="results/figures/gain_quality.pdf",
+    log:
+        "logs/separation/gain.log",
+    benchmark:
+        "benchmarks/separation/gain.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        library=library_code("relate_gain_quality.py"),
+        baseline=config["baseline"],
+        models=PLAN.stems_models(),
+        figures=config["figures"],
+    script:
+        "../scripts/relate_gain_quality.py"
+
+
 rule collect_pairs:
     input:
         runs=get_pair_runs,

@@ -77,6 +77,15 @@ def get_reference_files(wildcards):
     return planned(lambda: PLAN.song_files(wildcards.block, list(STEMS)))
 
 
+def get_oracle_folders(wildcards):
+    """The oracle's stems of the block: the references the ladder's rungs are made from."""
+    return folders_read([PLAN.stem_folder(ORACLE, wildcards.block)])
+
+
+def get_oracle_listings(wildcards):
+    return listings_read([PLAN.stem_folder(ORACLE, wildcards.block)])
+
+
 def get_separation_runtime(separator, minutes_per_segment):
     def runtime(wildcards):
         return PLAN.separation_runtime(separator, wildcards.block, minutes_per_segment)
@@ -212,6 +221,7 @@ def get_quality_outputs():
         rules.collect_quality.output.tsv,
         rules.collect_quality.output.summary,
         *rules.plot_quality.output,
+        *rules.relate_gain_quality.output,
     ]
 
 

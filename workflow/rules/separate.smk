@@ -62,6 +62,35 @@ rule separate_hpss:
         "../scripts/separate_hpss.py"
 
 
+# The ladder's rungs (separators `ladder-S`): the reference stems' ideal ratio mask on the
+# mixture's STFT, blended toward the uniform mask with strength S; made from the oracle's
+# stems of the block (sepconv.separators.ladder).
+rule separate_ladder:
+    input:
+        segments=get_segment_folders(NO_SEPARATOR),
+        listings=get_segment_listings(NO_SEPARATOR),
+        references=get_oracle_folders,
+        reference_listings=get_oracle_listings,
+        code=step_script("separate_ladder.py"),
+    output:
+        folder=block_folder(layout.STEMS, intermediate=True),
+        listing=block_listing(layout.STEMS),
+    log:
+        "logs/stems/{separator}/{block}.log",
+    benchmark:
+        "benchmarks/stems/{separator}/{block}.tsv"
+    wildcard_constraints:
+        separator=r"ladder-[0-9.]+",
+    conda:
+        MAIN_ENV
+    params:
+        library=library_code("separate_ladder.py"),
+        ladder=config["ladder"],
+        n_samples=SEGMENT_SAMPLES,
+    script:
+        "../scripts/separate_ladder.py"
+
+
 # Spleeter runs in its own uv project (it pins TensorFlow 2.12): created on first use by
 # `get_spleeter_model`, which every separation job waits for, and reused. Its lock file is an input
 # of both rules, so a changed environment re-runs them.

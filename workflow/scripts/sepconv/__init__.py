@@ -15,8 +15,9 @@ start fast. Each file format is owned by one module, which saves and loads it.
 - :mod:`sepconv.imports` -- which library files a step imports, and a digest of their code
 - :mod:`sepconv.corpus` -- the song table; the embedded synthetic corpus (genres, DSP, rendering)
 - :mod:`sepconv.signal` -- reading songs, segments, log-mel spectrograms, stacked tensors
-- :mod:`sepconv.separators` -- the stem check shared by all; oracle, hpss, spleeter, demucs;
-  SI-SDR
+- :mod:`sepconv.separators` -- the stem check shared by all; oracle, ladder, hpss, spleeter,
+  demucs; SI-SDR
 - :mod:`sepconv.learning` -- splits, Keras backend set-up, GPU leases, models, training, run records
-- :mod:`sepconv.evaluation` -- metrics table, confusion file, statistics, figures
+- :mod:`sepconv.evaluation` -- metrics table, confusion file, statistics, gain against quality,
+  figures
 """

@@ -79,6 +79,13 @@ def _describe(error) -> str:
     if error.validator == "enum":
         choices = ", ".join(repr(c) for c in error.validator_value)
         return f"config key {where}: {error.instance!r} is not one of {choices}"
+    if error.validator == "anyOf":  # choices, or a pattern that its description names
+        choices = [repr(c) for branch in error.validator_value for c in branch.get("enum", [])]
+        others = [b["description"] for b in error.validator_value if "description" in b]
+        return (
+            f"config key {where}: {error.instance!r} is not one of {', '.join(choices)}"
+            + "".join(f", nor {other}" for other in others)
+        )
     return f"config key {where}: {error.message}"
 
 
@@ -172,18 +179,28 @@ def model_epochs(entry: dict, epochs: int | None = None) -> int:
     return int(epochs if epochs is not None else defaults()["epochs"])
 
 
+def needs_references(separator: str) -> bool:
+    """Whether a separator is made from the reference stems: the oracle, and the rungs of
+    the ladder (``ladder-S``)."""
+    return separator == ORACLE or separator.startswith("ladder-")
+
+
 def usable_separators(separators, songs, source: str) -> tuple[list[str], str | None]:
-    """The configured ``separators`` that the song table ``songs`` can use, and why one was
-    left out (None when none was): ``oracle`` needs every song's reference stems, so a
-    data set without them runs the other separators, with this one line in the log."""
+    """The configured ``separators`` that the song table ``songs`` can use, and why some
+    were left out (None when none was): the oracle and the ladder's rungs need every song's
+    reference stems, so a data set without them runs the other separators, with this one
+    line in the log."""
     separators = list(separators)
-    if ORACLE not in separators or songs["has_stems"].all():
+    left_out = [s for s in separators if needs_references(s)]
+    if not left_out or songs["has_stems"].all():
         return separators, None
     missing = int((~songs["has_stems"]).sum())
-    return [s for s in separators if s != ORACLE], (
-        f"separator oracle left out: {missing} of {len(songs)} songs of {source} have no "
-        f"reference stems (sheet columns {', '.join(STEMS)}), and the oracle needs every "
-        "song's"
+    names = ", ".join(left_out)
+    plural = "s" if len(left_out) > 1 else ""
+    return [s for s in separators if s not in left_out], (
+        f"separator{plural} {names} left out: {missing} of {len(songs)} songs of {source} have "
+        f"no reference stems (sheet columns {', '.join(STEMS)}), and the {names} need"
+        f"{'' if plural else 's'} every song's"
     )
 
 
@@ -227,11 +244,19 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
     if songs is None:
         return
     if not usable_separators(config["separators"], songs, source)[0]:
+        listed = ", ".join(repr(s) for s in config["separators"])
+        one = len(config["separators"]) == 1
         raise ConfigError(
-            f"separators: only 'oracle' is listed, and it needs every song's reference stems, "
+            f"separators: only {listed} {'is' if one else 'are'} listed, and "
+            f"{'it needs' if one else 'they need'} every song's reference stems, "
             f"which {source} does not give (sheet columns {', '.join(STEMS)}); "
             "list hpss, spleeter or demucs"
         )
+    for separator in config["separators"]:
+        if separator.startswith("ladder-"):
+            from .separators.ladder import strength
+
+            strength(separator)
     from .errors import SplitError
     from .learning.splits import check_splittable
 

@@ -327,6 +327,16 @@ class Plan:
     def model_separators(self, model: str) -> list[str]:
         return self.separators_for(self.models[model]["representation"])
 
+    def stems_models(self) -> list[str]:
+        """The enabled models trained on separated stems (not on the mixture alone), but the
+        baseline: the models whose gain over the baseline is set against separation quality."""
+        baseline = self.config["baseline"]
+        return [
+            model
+            for model in self.models
+            if model != baseline and self.model_separators(model) != [NO_SEPARATOR]
+        ]
+
     def model_tensor(self, separator: str, model: str) -> tuple[str, str]:
         """(separator, representation) of the tensor a model trains on under a separator."""
         representation = self.models[model]["representation"]

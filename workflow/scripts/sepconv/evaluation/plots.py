@@ -345,3 +345,96 @@ def save(fig: plt.Figure, png: str, pdf: str, dpi: int = 150) -> None:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1], bbox_inches="tight", **kwargs)
     plt.close(fig)
+
+
+def gain_against_quality(
+    points: pd.DataFrame, thresholds: pd.DataFrame, title: str, caption: str
+) -> plt.Figure:
+    """One panel per stems model: each separator's gain over the baseline (corrected 95%
+    interval) against its median SI-SDR improvement (95% interval over songs), the monotone
+    fit through them, the difference the design detects with 80% power (dashed) and the
+    quality at which the fit reaches it (its interval shaded). The oracle, whose stems are the
+    references, is marked at the right edge, outside the fit."""
+    plt, sns = _pyplot()
+    models = list(dict.fromkeys(points["model"]))
+    fig, axes = plt.subplots(
+        1, len(models), figsize=(5.2 * len(models), 4.4), squeeze=False, sharey=True
+    )
+    palette = sns.color_palette("colorblind", 3)
+    for ax, model in zip(axes.flat, models, strict=True):
+        rows = points[points["model"] == model]
+        placed = rows[np.isfinite(rows["quality_median"])].sort_values("quality_median")
+        ax.errorbar(
+            placed["quality_median"],
+            placed["gain"],
+            xerr=[
+                placed["quality_median"] - placed["quality_ci_low"],
+                placed["quality_ci_high"] - placed["quality_median"],
+            ],
+            yerr=[placed["gain"] - placed["gain_ci_low"], placed["gain_ci_high"] - placed["gain"]],
+            fmt="o",
+            capsize=3,
+            color=palette[0],
+            label="separators",
+        )
+        ax.step(
+            placed["quality_median"],
+            placed["fitted_gain"],
+            where="post",
+            color=palette[0],
+            alpha=0.6,
+            label="monotone fit",
+        )
+        for row in placed.itertuples(index=False):
+            ax.annotate(
+                row.separator,
+                (row.quality_median, row.gain),
+                textcoords="offset points",
+                xytext=(4, 5),
+                fontsize=7,
+            )
+        right = placed["quality_ci_high"].max() if len(placed) else 0.0
+        for row in rows[~np.isfinite(rows["quality_median"])].itertuples(index=False):
+            x = right + 2.0
+            ax.errorbar(
+                [x],
+                [row.gain],
+                yerr=[[row.gain - row.gain_ci_low], [row.gain_ci_high - row.gain]],
+                fmt="s",
+                capsize=3,
+                color=palette[2],
+            )
+            ax.annotate(
+                f"{row.separator} (exact stems)",
+                (x, row.gain),
+                textcoords="offset points",
+                xytext=(-10, 8),
+                fontsize=7,
+                ha="right",
+            )
+        threshold = thresholds[thresholds["model"] == model]
+        if len(threshold):
+            t = threshold.iloc[0]
+            ax.axhline(
+                t["detectable_diff"],
+                color=palette[1],
+                linestyle="--",
+                linewidth=1,
+                label=f"detectable with 80% power ({t['detectable_diff']:.3f})",
+            )
+            if np.isfinite(t["quality_threshold"]):
+                ax.axvline(t["quality_threshold"], color=palette[1], linewidth=1)
+                ax.axvspan(
+                    t["threshold_ci_low"], t["threshold_ci_high"], color=palette[1], alpha=0.12
+                )
+            ax.set_title(f"{model}\n{t['reading']}", fontsize=8)
+        else:
+            ax.set_title(model, fontsize=9)
+        ax.axhline(0, color="grey", linewidth=1)
+        ax.set_xlabel("separation quality: median SI-SDR improvement over the mixture (dB)")
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
+    axes.flat[0].set_ylabel(f"gain over {points['baseline'].iloc[0]} (paired, corrected 95% CI)")
+    fig.suptitle(title, fontsize=11)
+    fig.text(0.5, -0.02, caption, ha="center", va="top", fontsize=8, wrap=True)
+    fig.tight_layout()
+    return fig

@@ -3,6 +3,7 @@ written into the block's folder at the segment's rate and length
 (:func:`sepconv.layout.stem_file`).
 
 - :mod:`~sepconv.separators.oracle` -- the data set's ground-truth stems, cut like the segment
+- :mod:`~sepconv.separators.ladder` -- stems of controlled quality made from the ground truth
 - :mod:`~sepconv.separators.hpss` -- librosa DSP (soft masks that sum to the mixture)
 - :mod:`~sepconv.separators.spleeter` -- Deezer's pretrained networks (in ``envs/spleeter``)
 - :mod:`~sepconv.separators.demucs` -- Hybrid Transformer Demucs (in ``envs/demucs``)
