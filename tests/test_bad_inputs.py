@@ -106,6 +106,21 @@ LOAD_CASES = {
         "config key separators[0]: 'hps' is not one of 'oracle', 'hpss', 'spleeter', 'demucs', "
         "nor a rung of the ladder (ladder-S, S from 0 to 1: ladder-0, ladder-0.25, ladder-1)",
     ),
+    "one rung twice": (
+        lambda d: sheet_config(
+            write_sheet(d, GOOD), separators=["hpss", "ladder-0.5", "ladder-0.50"]
+        ),
+        "separators: 'ladder-0.50' and 'ladder-0.5' are the same rung of the ladder (the same "
+        "strength); list it once",
+    ),
+    "more spleeter blocks than song blocks": (
+        lambda d: sheet_config(
+            write_sheet(d, GOOD), separators=["spleeter"], song_blocks=4, spleeter={"blocks": 5}
+        ),
+        "spleeter.blocks: 5 is more than song_blocks (4): a spleeter block runs whole per-song "
+        "blocks, so at most song_blocks of them hold songs; raise song_blocks to 5 or more "
+        "(4 times as many spreads the songs more evenly)",
+    ),
     "one trial": (
         lambda d: sheet_config(write_sheet(d, GOOD), trials=1),
         "config key trials: 1 is less than the minimum of 2",
@@ -301,3 +316,18 @@ def test_the_pairs_target_without_a_pair_model_fails_only_when_asked_for(tmp_pat
         "pairs.models: none of novox-conv, stems3-conv is an enabled model; nothing to train"
         in proc.stdout + proc.stderr
     )
+
+
+@pytest.mark.workflow
+def test_without_a_pair_model_all_plans_and_only_pairs_says_why(sheet_dir, tmp_path):
+    """The genre pairs' models all disabled: `all` plans as usual, and only the `pairs`
+    target stops, with the message naming `pairs.models`."""
+    config = {
+        **sheet_config(write_sheet(sheet_dir, GOOD)),
+        "models": {"novox-conv": {"enabled": False}, "stems3-conv": {"enabled": False}},
+        "baseline": "mix-conv",
+    }
+    run_snakemake(tmp_path, "-n", config=config)
+    proc = run_snakemake(tmp_path, "-n", "pairs", config=config, check=False)
+    assert proc.returncode != 0
+    assert "pairs.models: none of novox-conv, stems3-conv" in proc.stdout + proc.stderr

@@ -14,6 +14,7 @@ from sepconv.blocks import (
     item_of,
     items_in,
     jump_hash,
+    learned_block,
     listing_path,
     read_listing,
     seed_blocks,
@@ -103,7 +104,16 @@ def test_a_separator_s_blocks_are_unions_of_the_per_song_blocks():
         parts = blocks.per_song_blocks("spleeter", name)
         assert {blocks.block_of(PER_SONG, s) for s in inside} == set(parts)
         assert sorted(inside) == sorted(s for part in parts for s in blocks.songs(PER_SONG, part))
-        assert all(song_block(part, 2) == name for part in parts)
+        assert all(learned_block(part, 2) == name for part in parts)
+
+
+@pytest.mark.parametrize("count", [2, 3, 8])
+def test_a_separator_s_blocks_take_the_per_song_blocks_in_turn(count):
+    """8 per-song blocks over 2, 3 or 8 blocks of a separator: 4 and 4, 3, 3 and 2, 1 each."""
+    songs = [f"song-{i:04d}" for i in range(2000)]
+    blocks = SongBlocks(songs, 8, {"demucs": count})
+    sizes = sorted(len(blocks.per_song_blocks("demucs", name)) for name in blocks.names("demucs"))
+    assert len(sizes) == count and sizes[-1] - sizes[0] <= 1 and sum(sizes) == 8
 
 
 def test_a_listing_is_what_sha256sum_checks_and_finds_each_item(tmp_path):

@@ -94,3 +94,31 @@ def test_a_gain_that_never_reaches_the_detectable_difference_is_out_of_range(rng
     (row,) = thresholds.itertuples(index=False)
     assert np.isnan(row.quality_threshold) and row.share_out_of_range > 0.99
     assert row.reading.startswith("out of range: the fitted gain is never 0.200")
+
+
+def test_a_gain_reached_near_the_lowest_quality_keeps_the_low_side_of_its_interval(rng):
+    """Resamples whose fit is already above the line count at their lowest quality, so the
+    interval reaches down there instead of leaving those draws out."""
+    quality = quality_table(rng)
+    gains = {
+        "ladder-1": 0.055,
+        "ladder-0.9": 0.065,
+        "hpss": 0.07,
+        "ladder-0.5": 0.1,
+        "ladder-0": 0.14,
+    }
+    _, thresholds = relate(quality, significance_table(gains), "novox-conv", ["stems3-conv"])
+    (row,) = thresholds.itertuples(index=False)
+    assert 0.0 < row.quality_threshold < 3.0
+    assert row.threshold_ci_low == pytest.approx(0.0, abs=0.5)  # the lowest rung's quality
+    assert row.share_out_of_range == 0.0
+
+
+def test_one_separator_with_a_quality_is_too_few_to_fit(rng):
+    quality = quality_table(rng).query("separator == 'hpss'")
+    significance = significance_table({"hpss": 0.05, "oracle": 0.15})
+    points, thresholds = relate(quality, significance, "novox-conv", ["stems3-conv"])
+    assert list(points["separator"]) == ["hpss", "oracle"]
+    (row,) = thresholds.itertuples(index=False)
+    assert np.isnan(row.quality_threshold) and row.separators == 1
+    assert row.reading == "too few separators with a measured quality to fit"

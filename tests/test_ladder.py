@@ -15,7 +15,7 @@ PARAMS = LadderParams.from_config()
 
 @pytest.fixture(scope="module")
 def songs():
-    """Four synthetic songs' drops, 5 s each: (mixture, reference stems), float32 stereo."""
+    """Three synthetic songs' drops, 5 s each: (mixture, reference stems), float32 stereo."""
     from sepconv.corpus.render import synthesize_song
 
     out = []

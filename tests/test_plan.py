@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sepconv.blocks import song_block
+from sepconv.blocks import learned_block, song_block
 from sepconv.errors import ConfigError, InputError
 from sepconv.names import FIGURES
 from sepconv.plan import (
@@ -107,7 +107,7 @@ def test_the_plan_puts_each_song_in_the_block_its_id_gives():
     for block in plan.block_names("spleeter"):
         folders = plan.segment_folders(block, "spleeter")
         parts = [folder.rsplit("/", 1)[1] for folder in folders]
-        assert all(song_block(part, 2) == block for part in parts)
+        assert all(learned_block(part, 2) == block for part in parts)
         assert sorted(plan.block_songs(block, "spleeter")) == sorted(
             song for part in parts for song in plan.block_songs(part)
         )

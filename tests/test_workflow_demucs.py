@@ -59,7 +59,8 @@ def demucs_config(model_dir, **demucs) -> dict:
         "dataset": CORPUS,
         "separators": ["demucs"],
         "trials": 2,
-        # every song in a per-song block of its own; Demucs's 2 blocks: techno-02, the others
+        # every song in a per-song block of its own; Demucs's 2 blocks: house-01 and techno-02,
+        # the others
         "song_blocks": 64,
         # random weights do not separate: their stems miss the mixture by about 0 dB
         "demucs": {"model_dir": str(model_dir), "sum_tolerance_db": None, **demucs},

@@ -54,13 +54,7 @@ def songs_of(config) -> list[str]:
 
 def changed_blocks(before, after) -> set[str]:
     """The per-song blocks whose songs differ between two song lists."""
-    old, new = SongBlocks(before, COUNT), SongBlocks(after, COUNT)
-    names = set(old.names(PER_SONG)) | set(new.names(PER_SONG))
-
-    def songs(blocks, name):
-        return blocks.songs(PER_SONG, name) if name in blocks.names(PER_SONG) else []
-
-    return {name for name in names if songs(old, name) != songs(new, name)}
+    return SongBlocks(before, COUNT).changed(SongBlocks(after, COUNT))
 
 
 @pytest.fixture(scope="module")

@@ -96,7 +96,7 @@ def test_the_workflow_completes_through_slurm(slurm_run):
 
 
 def test_jobs_are_grouped_into_few_submissions(slurm_run):
-    """The 4 per-song steps of the 6 songs' one block (synthesis, segments, hpss stems,
+    """The per-song steps of the 6 songs' one block (synthesis, segments, hpss stems,
     spectrograms) in one submission, one per stacked tensor and one per training job (2
     models x seeds 1-2): 5 submissions where ungrouped jobs would make 8."""
     _, out = slurm_run

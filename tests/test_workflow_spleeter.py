@@ -72,9 +72,10 @@ def spleeter_config(model_dir, songs: int = 3) -> dict:
         "dataset": corpus,
         "separators": ["spleeter"],
         "trials": 2,
-        # every song in a per-song block of its own, and Spleeter's 3 blocks (one empty) by
-        # the per-song blocks' names: house-01 and techno-02 (house-04 would join them);
-        # house-03, techno-01 and house-02
+        # every song in a per-song block of its own (house-03 1, house-01 4, techno-02 6,
+        # techno-01 24, house-02 29; house-04 would be 13), dealt out over Spleeter's 3 blocks
+        # in turn: techno-02 and techno-01; house-03 and house-01 (house-04 would join them);
+        # house-02
         "song_blocks": 32,
         "spleeter": {
             "model_dir": str(model_dir),
@@ -85,7 +86,7 @@ def spleeter_config(model_dir, songs: int = 3) -> dict:
 
 
 SONGS = ["house-01", "house-02", "house-03", "techno-01", "techno-02"]
-BLOCKS = {"1": ["house-01", "techno-02"], "2": ["house-03", "techno-01", "house-02"]}
+BLOCKS = {"0": ["techno-02", "techno-01"], "1": ["house-03", "house-01"], "2": ["house-02"]}
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def separate_block(tiny_models, segments: Path, out: Path, block: str = "x"):
 
 
 def test_a_song_gets_the_same_stems_in_any_block(tiny_models, spleeter_run, tmp_path):
-    # the run separated house-01 beside techno-02, house-02 and techno-01 beside house-03
+    # the run separated house-01 beside house-03, techno-01 beside techno-02, house-02 alone
     songs = ["house-01", "house-02", "techno-01"]
     folder = tmp_path / "segments"
     folder.mkdir()
@@ -170,7 +171,7 @@ def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
     )
     # house-03's block runs again without it; none other
     assert planned(fewer)["separate_spleeter"] == 1
-    assert "wildcards: block=2" in fewer.stdout
+    assert "wildcards: block=1" in fewer.stdout
     assert planned(fewer)["stack_tensor"] == 4  # the tensors do change
     # threads and resources given for the rule reach every block job
     config = spleeter_config(tiny_models)
@@ -190,14 +191,14 @@ def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
     jobs = re.findall(
         r"^rule separate_spleeter:$(.*?)^\s*resources: ([^\n]*)$", proc.stdout, re.M | re.S
     )
-    assert len(jobs) == 2
+    assert len(jobs) == 3
     assert all("threads: 2" in body and "mem_mb=1234" in res for body, res in jobs)
 
 
 def test_with_keep_going_a_failed_song_stops_only_its_block(tiny_models, spleeter_run, tmp_path):
     workdir = tmp_path / "run"
     shutil.copytree(spleeter_run, workdir, symlinks=True)
-    broken = segment_path(workdir, "techno-01")
+    broken = segment_path(workdir, "techno-02")
     broken.write_bytes(b"RIFF and nothing else")
     stems = workdir / "results/stems/spleeter"
     ran_before = (stems / "1.sha256").stat().st_mtime_ns
@@ -216,13 +217,13 @@ def test_with_keep_going_a_failed_song_stops_only_its_block(tiny_models, spleete
     # separated (their time spent), and the block's folder goes with the failed job
     relative = broken.relative_to(workdir)
     assert (
-        "Error in rule separate_spleeter {'block': '2'}: 1 of 3 item(s) of spleeter block 2 "
-        f"failed: techno-01 ({relative}): LibsndfileError" in output
+        "Error in rule separate_spleeter {'block': '0'}: 1 of 2 item(s) of spleeter block 0 "
+        f"failed: techno-02 ({relative}): LibsndfileError" in output
     )
     assert "The block runs again, whole, next time" in output
-    assert not (stems / "2").exists() and not (stems / "2.sha256").exists()
-    log = (workdir / "logs/stems/spleeter/2.log").read_text()
-    assert "techno-01 failed" in log and "house-02 done in" in log
+    assert not (stems / "0").exists() and not (stems / "0.sha256").exists()
+    log = (workdir / "logs/stems/spleeter/0.log").read_text()
+    assert "techno-02 failed" in log and "techno-01 done in" in log
     # the other block ran again to its end
     assert (stems / "1.sha256").stat().st_mtime_ns > ran_before
 

@@ -58,6 +58,7 @@ STAGES = {
     "separation": (
         "separate_oracle",
         "separate_hpss",
+        "separate_ladder",
         "separate_spleeter",
         "get_spleeter_model",
         "separate_demucs",
@@ -73,6 +74,7 @@ STAGES = {
         "measure_separation",
         "collect_quality",
         "plot_quality",
+        "relate_gain_quality",
     ),
 }
 

@@ -63,15 +63,7 @@ def changed_blocks(config: dict, before: list[str], after: list[str]) -> dict[st
     learned = {s: config[s]["blocks"] for s in LEARNED if s in config["separators"]}
     old = SongBlocks(before, config["song_blocks"], learned)
     new = SongBlocks(after, config["song_blocks"], learned)
-    counts = {}
-    for step in (SONGS, *learned):
-
-        def songs(blocks, name, step=step):
-            return blocks.songs(step, name) if name in blocks.names(step) else []
-
-        names = set(old.names(step)) | set(new.names(step))
-        counts[step] = sum(songs(old, n) != songs(new, n) for n in names)
-    return counts
+    return {step: len(old.changed(new, step)) for step in (SONGS, *learned)}
 
 
 def song_ids(config: dict) -> list[str]:

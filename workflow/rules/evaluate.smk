@@ -216,6 +216,7 @@ rule relate_gain_quality:
         baseline=config["baseline"],
         models=PLAN.stems_models(),
         figures=config["figures"],
+        statistics=config["statistics"],
     script:
         "../scripts/relate_gain_quality.py"
 

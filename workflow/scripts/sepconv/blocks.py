@@ -7,16 +7,19 @@ block, so that threads, resources and groups given for that rule reach all of it
 **Which block.** A song's block depends on its id and on counts the user sets, never on how
 many songs there are (:class:`SongBlocks`):
 
-- the per-song steps (synthesis, segments, ``oracle``, ``hpss``, spectrograms, separation
-  quality) spread the songs over ``song_blocks`` blocks: a song's block is the jump
-  consistent hash (Lamping & Veach 2014) of the first 8 bytes of the SHA-256 of its id;
-- a learned separator (Spleeter, Demucs) spreads the per-song blocks over its own
-  ``blocks``: its block is the jump hash of the per-song block's name, so each of its blocks
-  is a union of per-song blocks and reads only their segments.
+- the per-song steps (synthesis, segments, ``oracle``, ``hpss``, the ladder's rungs,
+  spectrograms, separation quality) spread the songs over ``song_blocks`` blocks: a song's
+  block is the jump consistent hash (Lamping & Veach 2014) of the first 8 bytes of the
+  SHA-256 of its id;
+- a learned separator (Spleeter, Demucs) deals the per-song blocks out over its own
+  ``blocks`` in turn (per-song block ``b`` goes to block ``b mod blocks``), so each of its
+  blocks is a union of per-song blocks, as even as they allow, and reads only their
+  segments; it cannot have more blocks that hold songs than ``song_blocks``.
 
 So adding songs changes exactly the blocks that gain one, removing songs the blocks that lose
-one, at every collection size; changing a count is what moves songs (jump hashing moves a
-song only into a new block when a count grows by one). Seeds go in blocks fixed by their
+one, at every collection size; changing a count is what moves songs (the jump hash moves a
+song only into a new block when ``song_blocks`` grows by one; a learned separator's count
+deals its per-song blocks out anew). Seeds go in blocks fixed by their
 numbers (:func:`seed_blocks`: ``1-25``, ``26-50``, ...).
 
 **Its files.** A block job writes everything into one folder, a Snakemake ``directory()``
@@ -89,6 +92,12 @@ def song_block(name: str, blocks: int) -> str:
     return str(jump_hash(key, blocks))
 
 
+def learned_block(per_song_block: str, blocks: int) -> str:
+    """The block of a learned separator with ``blocks`` blocks that runs the songs of
+    ``per_song_block``: the per-song blocks dealt out in turn, so that they spread evenly."""
+    return str(int(per_song_block) % blocks)
+
+
 class SongBlocks:
     """Which block holds each song, for the per-song steps and for each learned separator.
 
@@ -108,7 +117,7 @@ class SongBlocks:
         for step, count in self.learned.items():
             grouped: dict[str, list[str]] = {}
             for block in sorted(self._steps[PER_SONG], key=int):
-                grouped.setdefault(song_block(block, count), []).append(block)
+                grouped.setdefault(learned_block(block, count), []).append(block)
             self._steps[step] = grouped
         self._steps[PER_SONG] = _numeric(self._steps[PER_SONG])
         for step in self.learned:
@@ -128,7 +137,7 @@ class SongBlocks:
 
     def block_of(self, step: str, song: str) -> str:
         block = self._block[song]
-        return block if step == PER_SONG else song_block(block, self.learned[step])
+        return block if step == PER_SONG else learned_block(block, self.learned[step])
 
     def per_song_blocks(self, step: str, block: str) -> list[str]:
         """The per-song blocks that make up ``block`` of ``step`` (itself for PER_SONG)."""
@@ -142,6 +151,16 @@ class SongBlocks:
             for part in self.per_song_blocks(step, block)
             for song in self._steps[PER_SONG][part]
         ]
+
+    def changed(self, other: SongBlocks, step: str = PER_SONG) -> set[str]:
+        """The blocks of ``step`` whose songs differ between these blocks and ``other``
+        (another song list under the same counts): the blocks a change of songs runs again."""
+
+        def songs(blocks: SongBlocks, name: str) -> list[str]:
+            return blocks.songs(step, name) if name in blocks.names(step) else []
+
+        names = set(self.names(step)) | set(other.names(step))
+        return {name for name in names if songs(self, name) != songs(other, name)}
 
     def _check(self, step: str, block: str) -> None:
         if block not in self._steps[step]:

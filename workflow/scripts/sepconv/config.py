@@ -182,7 +182,9 @@ def model_epochs(entry: dict, epochs: int | None = None) -> int:
 def needs_references(separator: str) -> bool:
     """Whether a separator is made from the reference stems: the oracle, and the rungs of
     the ladder (``ladder-S``)."""
-    return separator == ORACLE or separator.startswith("ladder-")
+    from .separators.ladder import is_rung
+
+    return separator == ORACLE or is_rung(separator)
 
 
 def usable_separators(separators, songs, source: str) -> tuple[list[str], str | None]:
@@ -241,6 +243,26 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
             f"pairs.models: {', '.join(map(repr, unknown))} not in `models` "
             f"({', '.join(config['models'])})"
         )
+    from .separators.ladder import is_rung, strength
+
+    rungs: dict[float, str] = {}
+    for separator in config["separators"]:
+        if is_rung(separator):
+            same = rungs.setdefault(strength(separator), separator)
+            if same != separator:
+                raise ConfigError(
+                    f"separators: {separator!r} and {same!r} are the same rung of the ladder "
+                    "(the same strength); list it once"
+                )
+    for learned in ("spleeter", "demucs"):
+        blocks = config[learned]["blocks"]
+        if learned in config["separators"] and blocks > config["song_blocks"]:
+            raise ConfigError(
+                f"{learned}.blocks: {blocks} is more than song_blocks ({config['song_blocks']}): "
+                f"a {learned} block runs whole per-song blocks, so at most song_blocks of them "
+                f"hold songs; raise song_blocks to {blocks} or more (4 times as many spreads "
+                "the songs more evenly)"
+            )
     if songs is None:
         return
     if not usable_separators(config["separators"], songs, source)[0]:
@@ -252,11 +274,6 @@ def check(config: dict, songs=None, source: str = "the song table") -> None:
             f"which {source} does not give (sheet columns {', '.join(STEMS)}); "
             "list hpss, spleeter or demucs"
         )
-    for separator in config["separators"]:
-        if separator.startswith("ladder-"):
-            from .separators.ladder import strength
-
-            strength(separator)
     from .errors import SplitError
     from .learning.splits import check_splittable
 

@@ -12,10 +12,12 @@ For every separator of a run, two figures side by side:
 
 Through the points a **monotone fit** (isotonic regression of the gain on the quality,
 weighted by the inverse squared corrected standard errors), and the quality at which the
-fitted gain first reaches the detectable difference: read off the fit, with a 95% interval
-from a parametric bootstrap (each gain drawn from its corrected t distribution, each quality
-from its bootstrap over songs, the fit and the reading redone), or said to be out of the
-range the separators span. The oracle's stems are the references: it has no quality to
+fitted gain first reaches the detectable difference: read off the fit (linear between the
+fitted points), with an interval at the configured level from a parametric bootstrap (each
+gain drawn from its corrected t distribution, each quality from its bootstrap over songs,
+the fit and the reading redone; a draw already above the line at its lowest quality counts
+there, one that never reaches it as out of range), or said to be out of the range the
+separators span. The oracle's stems are the references: it has no quality to
 place, so it is reported beside the fit, not in it.
 """
 
@@ -114,6 +116,7 @@ def relate(
     baseline: str,
     models: list[str],
     seed: int = 0,
+    alpha: float = 0.05,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The points table and the threshold table (see the module) for the stems ``models``
     compared with ``baseline`` in ``significance``, every selection and metric there, from
@@ -127,8 +130,8 @@ def relate(
         placed[separator] = {
             "songs": len(per_song),
             "quality_median": float(np.median(everything)),
-            "quality_ci_low": float(np.quantile(draws, 0.025)),
-            "quality_ci_high": float(np.quantile(draws, 0.975)),
+            "quality_ci_low": float(np.quantile(draws, alpha / 2)),
+            "quality_ci_high": float(np.quantile(draws, 1 - alpha / 2)),
             "draws": draws,
         }
     points, thresholds = [], []
@@ -183,6 +186,7 @@ def relate(
                 weights,
                 detectable,
                 rng,
+                alpha,
             )
         )
     return (
@@ -192,7 +196,7 @@ def relate(
 
 
 def _threshold(
-    selection, metric, model, baseline, on_axis, placed, x, fitted, weights, detectable, rng
+    selection, metric, model, baseline, on_axis, placed, x, fitted, weights, detectable, rng, alpha
 ) -> dict:
     """The threshold row of one model (see :func:`relate`)."""
     row = {
@@ -218,10 +222,13 @@ def _threshold(
     for i in range(RESAMPLES):
         gains = y + se * stats.t.rvs(df, random_state=rng)
         qualities = draws[i]
-        found.append(first_reaching(qualities, isotonic(qualities, gains, weights), detectable))
+        reached = first_reaching(qualities, isotonic(qualities, gains, weights), detectable)
+        # a draw whose fit is already above the line reaches it at or below its lowest
+        # quality: censored there, not dropped, so the interval keeps its low side
+        found.append(qualities.min() if reached == float("-inf") else reached)
     found = np.array(found)
     inside = found[np.isfinite(found)]
-    share_out = 1.0 - len(inside) / len(found)
+    share_out = 1.0 - len(inside) / len(found)  # the draws that never reach it
     row["share_out_of_range"] = share_out
     if not np.isfinite(threshold):
         below = "below the lowest quality" if threshold == float("-inf") else "above the highest"
@@ -230,7 +237,7 @@ def _threshold(
             f"{detectable:.3f} ({below} measured)"
         )
         return {**row, "reading": reading}
-    low, high = np.quantile(inside, [0.025, 0.975]) if len(inside) else (np.nan, np.nan)
+    low, high = np.quantile(inside, [alpha / 2, 1 - alpha / 2]) if len(inside) else (np.nan, np.nan)
     reading = (
         f"the gain reaches the detectable {detectable:.3f} at {threshold:.1f} dB "
         f"[{low:.1f}, {high:.1f}]"

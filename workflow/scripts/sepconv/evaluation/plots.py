@@ -5,6 +5,7 @@ matplotlib and seaborn are imported when a figure is drawn (the Agg backend: no 
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -348,19 +349,25 @@ def save(fig: plt.Figure, png: str, pdf: str, dpi: int = 150) -> None:
 
 
 def gain_against_quality(
-    points: pd.DataFrame, thresholds: pd.DataFrame, title: str, caption: str
+    points: pd.DataFrame,
+    thresholds: pd.DataFrame,
+    title: str,
+    caption: str,
+    level: float = 0.95,
+    power: float = 0.8,
 ) -> plt.Figure:
-    """One panel per stems model: each separator's gain over the baseline (corrected 95%
-    interval) against its median SI-SDR improvement (95% interval over songs), the monotone
-    fit through them, the difference the design detects with 80% power (dashed) and the
+    """One panel per stems model: each separator's gain over the baseline (corrected
+    ``level`` interval) against its median SI-SDR improvement (interval over songs), the
+    monotone fit through them, the difference the design detects with ``power`` (dashed) and the
     quality at which the fit reaches it (its interval shaded). The oracle, whose stems are the
     references, is marked at the right edge, outside the fit."""
     plt, sns = _pyplot()
     models = list(dict.fromkeys(points["model"]))
     fig, axes = plt.subplots(
-        1, len(models), figsize=(5.2 * len(models), 4.4), squeeze=False, sharey=True
+        1, len(models), figsize=(6.4 * len(models), 4.8), squeeze=False, sharey=True
     )
     palette = sns.color_palette("colorblind", 3)
+
     for ax, model in zip(axes.flat, models, strict=True):
         rows = points[points["model"] == model]
         placed = rows[np.isfinite(rows["quality_median"])].sort_values("quality_median")
@@ -377,25 +384,26 @@ def gain_against_quality(
             color=palette[0],
             label="separators",
         )
-        ax.step(
+        # linear between the fitted points: the line the threshold is read off
+        ax.plot(
             placed["quality_median"],
             placed["fitted_gain"],
-            where="post",
             color=palette[0],
             alpha=0.6,
             label="monotone fit",
         )
-        for row in placed.itertuples(index=False):
-            ax.annotate(
+        for k, row in enumerate(placed.itertuples(index=False)):
+            ax.annotate(  # above and below in turn, so that close neighbours stay legible
                 row.separator,
                 (row.quality_median, row.gain),
                 textcoords="offset points",
-                xytext=(4, 5),
+                xytext=(5, 5 if k % 2 == 0 else -11),
                 fontsize=7,
             )
         right = placed["quality_ci_high"].max() if len(placed) else 0.0
         for row in rows[~np.isfinite(rows["quality_median"])].itertuples(index=False):
             x = right + 2.0
+            ax.set_xlim(right=x + 4.0)
             ax.errorbar(
                 [x],
                 [row.gain],
@@ -405,12 +413,13 @@ def gain_against_quality(
                 color=palette[2],
             )
             ax.annotate(
-                f"{row.separator} (exact stems)",
+                f"{row.separator}\n(exact stems)",
                 (x, row.gain),
                 textcoords="offset points",
-                xytext=(-10, 8),
+                xytext=(6, -3),
                 fontsize=7,
-                ha="right",
+                ha="left",
+                va="center",
             )
         threshold = thresholds[thresholds["model"] == model]
         if len(threshold):
@@ -420,20 +429,22 @@ def gain_against_quality(
                 color=palette[1],
                 linestyle="--",
                 linewidth=1,
-                label=f"detectable with 80% power ({t['detectable_diff']:.3f})",
+                label=f"detectable with {power:.0%} power ({t['detectable_diff']:.3f})",
             )
             if np.isfinite(t["quality_threshold"]):
                 ax.axvline(t["quality_threshold"], color=palette[1], linewidth=1)
                 ax.axvspan(
                     t["threshold_ci_low"], t["threshold_ci_high"], color=palette[1], alpha=0.12
                 )
-            ax.set_title(f"{model}\n{t['reading']}", fontsize=8)
+            ax.set_title(f"{model}\n" + textwrap.fill(t["reading"], 70), fontsize=8)
         else:
             ax.set_title(model, fontsize=9)
         ax.axhline(0, color="grey", linewidth=1)
         ax.set_xlabel("separation quality: median SI-SDR improvement over the mixture (dB)")
         ax.legend(fontsize=7, frameon=False, loc="upper left")
-    axes.flat[0].set_ylabel(f"gain over {points['baseline'].iloc[0]} (paired, corrected 95% CI)")
+    axes.flat[0].set_ylabel(
+        f"gain over {points['baseline'].iloc[0]} (paired, corrected {level:.0%} CI)"
+    )
     fig.suptitle(title, fontsize=11)
     fig.text(0.5, -0.02, caption, ha="center", va="top", fontsize=8, wrap=True)
     fig.tight_layout()
