@@ -21,8 +21,9 @@ def _set_env_before_import(backend: str, threads: int) -> None:
     os.environ.setdefault("KERAS_BACKEND", backend)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no C++ info lines in the logs
     # TensorFlow turns its oneDNN kernels on by itself only on CPUs with AVX-512; on others
-    # (an AMD EPYC with AVX2) its own kernels made a training step 2.3 times as slow, and
-    # the metrics were the same to the last digit written (docs/speed.md)
+    # (an AMD EPYC with AVX2) its own kernels made the default experiment twice as slow (a
+    # training step 2.3 times), for metrics that differ in 7 of 700 rows by rounding
+    # (docs/speed.md)
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = str(threads)
