@@ -62,3 +62,19 @@ def test_the_ladder_overlay_plans_every_rung(tmp_path):
     assert counts["separate_ladder"] == 5 * 8  # every rung in every block
     assert counts["train_model"] == 7 * 2  # 7 separators x (the baseline, stems3-conv)
     assert counts["relate_gain_quality"] == 1
+
+
+def test_without_a_stems_model_the_gain_against_quality_is_not_planned(tmp_path):
+    """Only one-spectrogram models: the quality is measured, no gain is set against it."""
+    config = {
+        **TINY,
+        "separators": ["oracle", "hpss"],
+        "models": {"stems3-conv": {"enabled": False}, "stems3-sepconv": {"enabled": False}},
+    }
+    proc = run_snakemake(tmp_path, "--dry-run", config=config)
+    table = proc.stdout.split("Job stats:")[1].split("total")[0]
+    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    assert counts["collect_quality"] == 1 and "relate_gain_quality" not in counts
+    config["models"] = {"stems3-sepconv": {"enabled": False}}  # stems3-conv back
+    proc = run_snakemake(tmp_path, "--dry-run", config=config)
+    assert "rule relate_gain_quality:" in proc.stdout

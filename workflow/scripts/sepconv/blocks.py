@@ -191,12 +191,11 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, in hex (the one file digest of the library: listings,
+    a collection's repeated files, a Demucs model's checksum)."""
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_listing(folder: str | os.PathLike) -> str:
@@ -206,7 +205,9 @@ def write_listing(folder: str | os.PathLike) -> str:
     from .io import write_text
 
     folder = Path(folder)
-    lines = [f"{_sha256(path)}  {path.relative_to(folder).as_posix()}\n" for path in _files(folder)]
+    lines = [
+        f"{file_sha256(path)}  {path.relative_to(folder).as_posix()}\n" for path in _files(folder)
+    ]
     path = listing_path(folder)
     write_text(path, "".join(lines))
     return path

@@ -14,7 +14,6 @@ named. Every file is checked against its checksum before a song is separated.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ..blocks import file_sha256
 from ..errors import InputError
 from ..names import STEMS
 from . import learned
@@ -42,15 +42,6 @@ FILE_NAME = re.compile(r"^(?P<sig>[^-]+)-(?P<checksum>[0-9a-f]{8,64})\.th$")
 def model_folder(configured: str | None) -> Path:
     """The folder holding Demucs models: config ``demucs.model_dir``, else resources/demucs."""
     return Path(configured or DEFAULT_FOLDER)
-
-
-def sha256_prefix(path: Path, length: int) -> str:
-    """The first ``length`` hex digits of the SHA-256 of ``path`` (read in 1 MiB pieces)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:length]
 
 
 def signatures(folder: Path, name: str) -> list[str]:
@@ -88,7 +79,7 @@ def network_file(folder: Path, sig: str, name: str) -> Path:
         )
     path = named[0]
     expected = FILE_NAME.match(path.name)["checksum"]
-    actual = sha256_prefix(path, len(expected))
+    actual = file_sha256(path)[: len(expected)]
     if actual != expected:
         raise InputError(
             f"{path} does not match its checksum: its SHA-256 begins {actual}, its name says "

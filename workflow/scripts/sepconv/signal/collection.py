@@ -11,7 +11,6 @@ itself (NaN samples, a silent segment) is checked by the job that cuts the segme
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..blocks import file_sha256
 from .audio import Header, read_header
 from .segments import too_short
 
@@ -53,14 +53,6 @@ def read_headers(paths: list[str], cache: str | Path | None = None) -> dict[str,
     return headers
 
 
-def _digest(path: str) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 def duplicates(paths: list[str]) -> dict[str, str]:
     """``{path: first path with the same bytes}`` for every file that repeats an earlier one
     (files of equal size only are hashed)."""
@@ -73,7 +65,7 @@ def duplicates(paths: list[str]) -> dict[str, str]:
             continue
         first: dict[str, str] = {}
         for path in group:
-            digest = _digest(path)
+            digest = file_sha256(path)
             if digest in first and os.path.realpath(path) != os.path.realpath(first[digest]):
                 repeats[path] = first[digest]
             first.setdefault(digest, path)
