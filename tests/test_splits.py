@@ -63,3 +63,87 @@ def test_a_genre_by_a_single_artist_is_an_error():
     )
     with pytest.raises(SplitError, match="genre 'x': all 2 songs are by one artist"):
         check_splittable(table)
+
+
+def quadratic_split(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> pd.DataFrame:
+    """The algorithm as it was first written (visiting every group for every genre and
+    recounting the table at each visit): the reference the linear one must match split for
+    split, so that existing results keep their splits."""
+    import numpy as np
+
+    from sepconv.learning.splits import _groups
+
+    table = table.reset_index(drop=True)
+    groups = pd.Series(_groups(table), index=table.index)
+    rng = np.random.default_rng(seed)
+    order = list(rng.permutation(np.array(sorted(groups.unique()), dtype=object)))
+    genre_sizes = table["genre"].value_counts()
+    in_test = pd.Series(False, index=table.index)
+
+    def counts(mask: pd.Series) -> pd.Series:
+        return table.loc[mask, "genre"].value_counts().reindex(genre_sizes.index, fill_value=0)
+
+    for genre in sorted(genre_sizes.index):
+        target = max(1, int(round(test_size * genre_sizes[genre])))
+        for group in order:
+            test_counts = counts(in_test)
+            if test_counts[genre] >= target:
+                break
+            members = (groups == group) & ~in_test
+            if not (members & (table["genre"] == genre)).any():
+                continue
+            added = counts(members)
+            after = test_counts + added
+            if (after >= genre_sizes).any():
+                continue
+            if after[genre] > target and test_counts[genre] > 0:
+                continue
+            in_test |= members
+    split = table[["song", "genre"]].copy()
+    split["subset"] = np.where(in_test, "test", "train")
+    return split
+
+
+def sheet_with_artists(n_songs: int, n_genres: int, seed: int) -> pd.DataFrame:
+    """A sheet as users bring them: a quarter as many artists as songs, an artist mostly in
+    one genre but now and then in another, one song in eight without an artist."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    artists = max(2 * n_genres, n_songs // 4)
+    home = rng.integers(0, n_genres, size=artists)
+    artist = rng.integers(0, artists, size=n_songs)
+    genre = np.where(rng.random(n_songs) < 0.9, home[artist], rng.integers(0, n_genres, n_songs))
+    names = np.where(rng.random(n_songs) < 0.125, "", [f"artist {a}" for a in artist])
+    return pd.DataFrame(
+        {
+            "song": [f"song{i:05d}" for i in rng.permutation(n_songs)],
+            "genre": [f"genre{g:02d}" for g in genre],
+            "artist": names,
+        }
+    )
+
+
+def test_splits_are_those_of_the_first_algorithm_on_the_default_corpus(default_corpus):
+    for seed in range(1, 51):
+        pd.testing.assert_frame_equal(
+            split_songs(default_corpus, seed), quadratic_split(default_corpus, seed)
+        )
+
+
+@pytest.mark.parametrize(
+    ("n_songs", "n_genres", "test_size"), [(120, 4, 0.2), (300, 10, 0.2), (90, 3, 0.35)]
+)
+def test_splits_are_those_of_the_first_algorithm_on_sheets_with_artists(
+    n_songs, n_genres, test_size
+):
+    for seed in range(1, 9):
+        table = sheet_with_artists(n_songs, n_genres, seed)
+        check_splittable(table)
+        pd.testing.assert_frame_equal(
+            split_songs(table, seed, test_size), quadratic_split(table, seed, test_size)
+        )
+    no_artists = table.assign(artist="")
+    pd.testing.assert_frame_equal(
+        split_songs(no_artists, 3, test_size), quadratic_split(no_artists, 3, test_size)
+    )
