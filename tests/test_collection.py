@@ -67,6 +67,9 @@ def test_collection_flags_short_files_unless_padded(tmp_path):
     )
     table, problems = check_collection(songs, 10.0, pad=False)
     assert table["short"].tolist() == [True, True]  # 3 + 10 s > 12 s; 10 s > 5 s
-    assert [p.split(":")[0] for p in problems] == ["line 2", "line 3"]
+    assert [(song, line.split(":")[0]) for song, line in problems] == [
+        ("long", "line 2"),
+        ("short", "line 3"),
+    ]
     table, problems = check_collection(songs, 10.0, pad=True)
     assert problems == [] and table["short"].tolist() == [True, True]

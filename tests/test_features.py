@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from sepconv.config import channel_stems, representation_separators
-from sepconv.errors import ConfigError
+from sepconv.errors import ConfigError, InputError
 from sepconv.signal.features import MelFile, MelParams, channel_audio, log_mel
-from sepconv.signal.tensors import Tensor
+from sepconv.signal.tensors import Tensor, row_moments, rows_path, stack_tensor
 
 PARAMS = MelParams.from_config()
 
@@ -67,19 +67,36 @@ def test_mel_file_round_trip(tmp_path):
         read["vocals"]
 
 
-def test_tensor_stacks_by_song_and_channel_and_round_trips(tmp_path):
+def saved(tmp_path, mels):
+    """``{song: path}`` of MelFiles written to ``tmp_path``."""
+    files = {}
+    for mel in mels:
+        files[mel.song] = str(tmp_path / f"{mel.song}.npz")
+        mel.save(files[mel.song])
+    return files
+
+
+def test_tensor_stacks_by_song_and_channel_into_a_file_training_maps(tmp_path):
     mels = [mel_file(f"s{i}", 10 * i) for i in range(4)]
     genre_of = {"s0": "y", "s1": "x", "s2": "y", "s3": "x"}
-    tensor = Tensor.stack(mels, ["other", "bass"], genre_of)
+    tensor = stack_tensor(tmp_path / "t.npy", saved(tmp_path, mels), ["other", "bass"], genre_of)
     assert tensor.X.shape == (4, 2, 3, 2) and tensor.X.dtype == np.float32
+    assert isinstance(tensor.X, np.memmap)  # opened from its file, not held
     assert tensor.X[2, 0, 0].tolist() == [23.0, 21.0]  # channel order as asked
     assert tensor.genres.tolist() == ["x", "y"] and tensor.y.tolist() == [1, 0, 1, 0]
     assert tensor.song.tolist() == ["s0", "s1", "s2", "s3"]
-    tensor.save(tmp_path / "t.npz")
-    read = Tensor.load(tmp_path / "t.npz")
-    for name in ("X", "y", "song", "genres", "channels", "segment"):
+    assert tensor.channels.tolist() == ["other", "bass"]
+    # a plain .npy file, and its rows file beside it
+    np.testing.assert_array_equal(np.load(tmp_path / "t.npy"), tensor.X)
+    assert rows_path(tmp_path / "t.npy") == str(tmp_path / "t.rows.npz")
+    read = Tensor.open(tmp_path / "t.npy")
+    for name in ("X", "y", "song", "genres", "channels", "segment", "sums", "squares"):
         np.testing.assert_array_equal(getattr(read, name), getattr(tensor, name))
-    assert read.channels.tolist() == ["other", "bass"]
+    # each row's moments, as training standardises from them
+    sums, squares = row_moments(np.asarray(tensor.X))
+    np.testing.assert_array_equal(tensor.sums, sums)
+    np.testing.assert_array_equal(tensor.squares, squares)
+    assert tensor.sums[2].tolist() == [23.0 * 6, 21.0 * 6]
 
 
 def test_a_tensor_holds_one_row_per_segment_of_each_song(tmp_path):
@@ -92,14 +109,27 @@ def test_a_tensor_holds_one_row_per_segment_of_each_song(tmp_path):
             MelFile(song=song, separator="hpss", channels=mel_file(song, 0).channels, mels=segments)
         )
     assert mels[0].segments == 3 and mels[0]["bass"].shape == (3, 2, 3)
-    tensor = Tensor.stack(mels, ["bass"], {"s0": "x", "s1": "y"})
+    files = saved(tmp_path, mels)
+    assert MelFile.segments_in(files["s0"]) == 3
+    tensor = stack_tensor(tmp_path / "t.npy", files, ["bass"], {"s0": "x", "s1": "y"})
     assert tensor.X.shape == (6, 2, 3, 1)
     assert tensor.song.tolist() == ["s0"] * 3 + ["s1"] * 3
     assert tensor.segment.tolist() == [0, 1, 2, 0, 1, 2] and tensor.y.tolist() == [0] * 3 + [1] * 3
     assert tensor.X[4, 0, 0, 0] == 100 + 10 + 1  # song 1, segment 1, bass
     assert tensor.songs.tolist() == ["s0", "s1"]
-    tensor.save(tmp_path / "t.npz")
-    np.testing.assert_array_equal(Tensor.load(tmp_path / "t.npz").segment, tensor.segment)
+
+
+def test_stacking_names_a_song_without_a_genre_and_a_file_of_another_shape(tmp_path):
+    files = saved(tmp_path, [mel_file("s0", 0), mel_file("s1", 1)])
+    with pytest.raises(InputError, match="songs without a genre in the song table: s1"):
+        stack_tensor(tmp_path / "t.npy", files, ["bass"], {"s0": "x"})
+    other = MelFile(
+        song="s1", separator="hpss", channels=("bass",), mels=np.zeros((1, 2, 4), np.float32)
+    )
+    other.save(files["s1"])
+    with pytest.raises(InputError, match=r"s1.npz: spectrograms of shape \(1, 2, 4\)"):
+        stack_tensor(tmp_path / "t.npy", files, ["bass"], {"s0": "x", "s1": "y"})
+    assert not (tmp_path / "t.npy").exists()  # nothing that looks complete
 
 
 @pytest.mark.parametrize(

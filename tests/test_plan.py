@@ -131,10 +131,12 @@ def test_the_plan_s_jobs_name_what_they_depend_on():
     assert plan.song_files(block, ["path"]) == []  # the corpus's files are in its folder
     assert list(plan.references(block)) == songs
     assert plan.synthesis_jobs(block)[songs[0]]["genre"] == plan.songs.loc[songs[0], "genre"]
-    # runtime: 10 minutes and a quarter of a minute per segment
+    # runtime: 10 minutes and a quarter of a minute per segment; memory: the config's
     demucs = plan.block_names("demucs")[0]
-    runtime = plan.separation_runtime("demucs", demucs, 0.25)
-    assert runtime == 10 + -(-len(plan.block_songs(demucs, "demucs")) // 4)
+    assert plan.resources("separate_demucs", block=demucs) == {
+        "mem_mb": 4000,
+        "runtime": 10 + -(-len(plan.block_songs(demucs, "demucs")) // 4),
+    }
     # quality: every measured separator's blocks, against the oracle's stems of the same songs
     assert plan.quality_separators == ["hpss", "demucs"]
     assert [job for job in plan.quality_jobs() if job[0] == "demucs"] == [
@@ -168,3 +170,114 @@ def test_every_figure_has_a_caption():
 
     report = Path(__file__).resolve().parents[1] / "workflow" / "report"
     assert all((report / f"{figure}.rst").is_file() for figure in FIGURES)
+
+
+def every_job(plan):
+    """(rule, wildcards) of every job of a plan whose request grows with its work."""
+    jobs = [("synthesize_song", {"block": b}) for b in plan.block_names()]
+    jobs += [("segment_song", {"block": b}) for b in plan.block_names()]
+    for separator in plan.separators:
+        rule = {"oracle": "separate_oracle", "hpss": "separate_hpss"}.get(
+            separator, f"separate_{separator}"
+        )
+        if separator.startswith("ladder-"):
+            rule = "separate_ladder"
+        jobs += [(rule, {"block": b, "separator": separator}) for b in plan.block_names(separator)]
+    for separator in [*plan.separators, "none"]:
+        jobs += [
+            ("compute_mel", {"block": b, "separator": separator})
+            for b in plan.block_names(separator)
+        ]
+    jobs += [("measure_separation", {"separator": s, "block": b}) for s, b in plan.quality_jobs()]
+    jobs += [("stack_tensor", {"separator": s, "representation": r}) for s, r in plan.tensors()]
+    jobs += [
+        ("train_model", {"separator": s, "model": m, "seeds": b})
+        for s, m, b in plan.training_jobs()
+    ]
+    jobs += [
+        ("train_pairs", {"separator": s, "model": m, "pairs": p, "seeds": b})
+        for s, m, p, b in plan.pair_jobs()
+    ]
+    return [(rule, wildcards, plan.resources(rule, **wildcards)) for rule, wildcards in jobs]
+
+
+def test_requests_follow_the_work_a_job_is_given():
+    """A job asks for the time its work takes (its units at the measured cost, with the
+    margin) and memory that grows only by its rows' labels and moments."""
+    from sepconv.resources import COSTS, MARGIN, MIN_MINUTES
+
+    small = plan_of()
+    genres = {"house": 14_000, "techno": 12_000, "trance": 10_000}
+    large = plan_of({"dataset": {"synthetic": {"genres": genres}}})
+    three = plan_of({"dataset": {"synthetic": {"genres": genres}}, "segment": {"per_song": 3}})
+    job = {"separator": "hpss", "model": "stems3-conv", "seeds": "1-25"}
+    # training: the seeds, the epochs and the rows, 25 seeds x 6 epochs x 36,030 songs
+    cost = COSTS["train_model"]
+    row = cost.seconds * 1.4  # three channels of a standard convolution
+    assert len(large.songs) == 36_030  # the other genres of the default corpus stay
+    expected = MARGIN * (cost.startup_s + 25 * 6 * 36_030 * row) / 60
+    assert large.resources("train_model", **job)["runtime"] == pytest.approx(expected, abs=1)
+    assert 2.5 < three.resources("train_model", **job)["runtime"] / expected < 3
+    fewer = plan_of({"dataset": {"synthetic": {"genres": genres}}, "seeds_per_job": 5})
+    assert fewer.resources("train_model", **{**job, "seeds": "1-5"})["runtime"] < expected / 4
+    # its memory: TensorFlow's and a few batches, and a few kB a row
+    memory = [plan.resources("train_model", **job)["mem_mb"] for plan in (small, large, three)]
+    per_row = 1.5 * cost.kb_per_row / 1024  # MB, with the margin
+    assert memory[1] - memory[0] == pytest.approx(36_000 * per_row, abs=100)
+    assert memory[2] - memory[0] == pytest.approx(3 * 36_000 * per_row, abs=100)
+    # a small job asks for the least there is
+    assert small.resources("train_model", **job)["runtime"] == MIN_MINUTES
+    # stacking: the rows and channels; a per-song step: its block's songs and segments
+    stack = {"separator": "hpss", "representation": "stems3"}
+    assert (
+        three.resources("stack_tensor", **stack)["runtime"]
+        > large.resources("stack_tensor", **stack)["runtime"]
+        > small.resources("stack_tensor", **stack)["runtime"]
+    )
+    block = {"block": "0"}
+    hpss = [plan.resources("separate_hpss", **block) for plan in (small, large, three)]
+    assert hpss[0]["runtime"] < hpss[1]["runtime"] < hpss[2]["runtime"]
+    assert hpss[0]["mem_mb"] == hpss[1]["mem_mb"] == hpss[2]["mem_mb"]
+    songs = len(large.block_songs("0"))
+    assert hpss[1]["runtime"] == pytest.approx(
+        MARGIN * (5 + songs * COSTS["separate_hpss"].seconds) / 60, abs=1
+    )
+    # the genre pairs: a block of pairs trains only their songs' rows, on pairs.trials seeds
+    blocks = plan_of({"dataset": {"synthetic": {"genres": genres}}, "pairs": {"pairs_per_job": 1}})
+    assert blocks.block_pairs("1-1") == [("deep-house", "drum-and-bass")]  # 12 and 10 songs
+    assert blocks.block_pairs("3-3") == [("deep-house", "house")]  # 12 and 14,000
+    small_pair = {"separator": "hpss", "model": "stems3-conv", "pairs": "1-1", "seeds": "1-10"}
+    assert blocks.resources("train_pairs", **small_pair)["runtime"] == MIN_MINUTES
+    house = blocks.resources("train_pairs", **{**small_pair, "pairs": "3-3"})["runtime"]
+    assert house == pytest.approx(MARGIN * (cost.startup_s + 10 * 6 * 14_012 * row) / 60, abs=1)
+
+
+#: What the README names for a large collection on a cluster (its "Large collections").
+LARGE = {
+    "song_blocks": 128,
+    "seeds_per_job": 2,
+    "pairs": {"pairs_per_job": 1},
+    "spleeter": {"blocks": 128},
+    "demucs": {"blocks": 128},
+}
+
+
+def test_no_job_of_a_106574_song_plan_asks_for_more_than_a_common_node():
+    """FMA-full's size, synthetic: with the README's settings for large collections, every
+    job asks for at most 16 GB and 24 hours, Spleeter and Demucs separating too."""
+    genres = {"house": 22606, "deep-house": 19377, "techno": 19377, "trance": 16147}
+    genres |= {"drum-and-bass": 16147, "dubstep": 12920}
+    assert sum(genres.values()) == 106_574
+    plan = plan_of(
+        {
+            **LARGE,
+            "dataset": {"synthetic": {"genres": genres}},
+            "separators": ["oracle", "hpss", "spleeter", "demucs"],
+        }
+    )
+    jobs = every_job(plan)
+    assert {rule for rule, _, _ in jobs} >= {"train_model", "train_pairs", "separate_demucs"}
+    memory = max(jobs, key=lambda job: job[2]["mem_mb"])
+    runtime = max(jobs, key=lambda job: job[2]["runtime"])
+    assert memory[2]["mem_mb"] <= 16_000, memory
+    assert runtime[2]["runtime"] <= 24 * 60, runtime

@@ -102,7 +102,7 @@ def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):
             assert sr == 44_100 and audio.shape == segment.shape
             stems[stem] = audio
         assert np.std(stems["bass"] - stems["vocals"]) > 0  # four different stems
-    tensor = Tensor.load(demucs_run / "results/tensors/demucs/stems3.npz")
+    tensor = Tensor.open(demucs_run / "results/tensors/demucs/stems3.npy")
     assert tensor.X.shape == (5, 128, 458, 3)
     assert np.isfinite(tensor.X).all()
     quality = pd.read_csv(demucs_run / "results/separation/quality.tsv", sep="\t")

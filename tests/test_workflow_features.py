@@ -38,7 +38,7 @@ def test_tensor_shapes_and_contents(tensors_run):
         ("hpss", "stems4"): ["bass", "drums", "other", "vocals"],
     }
     for (separator, representation), channels in expected.items():
-        tensor = Tensor.load(tensors_run / f"results/tensors/{separator}/{representation}.npz")
+        tensor = Tensor.open(tensors_run / f"results/tensors/{separator}/{representation}.npy")
         X = tensor.X
         assert X.shape == (6, 128, 458, len(channels)) and X.dtype == np.float32
         assert tensor.channels.tolist() == channels
@@ -46,11 +46,11 @@ def test_tensor_shapes_and_contents(tensors_run):
         assert tensor.genres.tolist() == ["house", "techno"]
         assert tensor.y.tolist() == [0, 0, 0, 1, 1, 1]
         assert np.all(np.isfinite(X))
-    assert not (tensors_run / "results/tensors/none/stems3.npz").exists()
+    assert not (tensors_run / "results/tensors/none/stems3.npy").exists()
 
 
 def test_stacked_channels_are_the_per_song_spectrograms(tensors_run):
-    X = Tensor.load(tensors_run / "results/tensors/hpss/stems3.npz").X
+    X = Tensor.open(tensors_run / "results/tensors/hpss/stems3.npy").X
     mels = MelFile.load(mel_path(tensors_run, "hpss", "techno-02"))
     assert (mels.song, mels.separator) == ("techno-02", "hpss")
     for c, stem in enumerate(["bass", "drums", "other"]):

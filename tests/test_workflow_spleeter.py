@@ -113,7 +113,7 @@ def test_workflow_with_a_tiny_spleeter_checkpoint(tiny_models, spleeter_run):
         assert items_in([tmp_path / f"results/stems/spleeter/{block}"]) == {
             song: str(tmp_path / f"results/stems/spleeter/{block}") for song in sorted(songs)
         }
-    tensor = Tensor.load(tmp_path / "results/tensors/spleeter/stems3.npz")
+    tensor = Tensor.open(tmp_path / "results/tensors/spleeter/stems3.npy")
     assert tensor.X.shape == (5, 128, 458, 3)
     assert np.isfinite(tensor.X).all()
     manifest = json.loads((tmp_path / "results/spleeter/4stems.json").read_text())

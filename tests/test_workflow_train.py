@@ -86,12 +86,21 @@ def test_run_records(runs_dir):
 
 
 def test_every_model_uses_the_seed_split(runs_dir):
+    """A record holds what the tables read; its test songs are the split file's: as many,
+    and as many of each genre (the rows of its confusion matrix)."""
     for seed in (1, 2):
         split = pd.read_csv(runs_dir / f"results/splits/seed{seed}.tsv", sep="\t")
         assert list(split.columns) == ["song", "genre", "subset"]
-        test_songs = sorted(split.loc[split["subset"] == "test", "song"])
-        for path in runs_dir.glob(f"results/runs/*/*/*/seed{seed}.json"):
-            assert sorted(json.loads(path.read_text())["test_songs"]) == test_songs
+        test = split[split["subset"] == "test"]
+        per_genre = test["genre"].value_counts().sort_index().tolist()
+        records = list(runs_dir.glob(f"results/runs/*/*/*/seed{seed}.json"))
+        assert len(records) == len(MODELS)
+        for path in records:
+            record = json.loads(path.read_text())
+            assert "test_songs" not in record
+            assert (record["n_test"], record["n_train"]) == (len(test), len(split) - len(test))
+            for chosen in record["selections"].values():
+                assert [sum(row) for row in chosen["confusion"]] == per_genre
 
 
 def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
@@ -284,7 +293,7 @@ FORCED = [
     ["results/songs.tsv"],
     ["results/splits/seed1.tsv", "results/stems/hpss/0.sha256", "results/mels/none/0.sha256"],
     ["results/mels/hpss/0.sha256"],
-    ["results/tensors/hpss/stems3.npz", "results/runs/hpss/novox-conv/seeds1-2.sha256"],
+    ["results/tensors/hpss/stems3.npy", "results/runs/hpss/novox-conv/seeds1-2.sha256"],
     ["results/metrics.tsv"],
     ["results/table1.md", "results/significance.tsv"],
     ["results/figures/f1_last_epoch.png"],

@@ -12,7 +12,10 @@ overlays given) from nothing, then prints:
 - the wall time of the run and of each stage (corpus, separation, spectrograms and tensors,
   training, aggregation): from the first job of the stage's rules to the last, read from
   Snakemake's job records (stages overlap, as the scheduler runs what is ready);
-- per rule, the number of jobs and the median and total job time of its ``benchmark:`` files;
+- per rule, the number of jobs, the median and total job time and the largest peak memory
+  of its ``benchmark:`` files (``max_rss``: memory-mapped file pages included), and the
+  largest peak private memory of any of its jobs' processes (``RssAnon``, polled from
+  ``/proc`` while the workflow runs); then the disk that ``results/`` takes, folder by folder;
 - where a training job's time goes: the process's start and imports up to the loaded tensor,
   building the model, and per run: preparing the data, resetting the model, the epochs (and
   the test-set predictions within them), the rest (metrics, writing); the job's overhead (its
@@ -51,6 +54,7 @@ import time
 from pathlib import Path
 
 from benchmark_features import REPO, run_stage, snakemake_command
+from benchmark_learning import PeakMemory
 
 #: Stages of the experiment, by the rules they hold.
 STAGES = {
@@ -423,7 +427,10 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
 
     backend.configure(threads=threads)
 
+    import numpy as np
+
     from sepconv.config import enabled_models, load_config
+    from sepconv.layout import TENSOR
     from sepconv.learning.models import ModelSpec
     from sepconv.learning.splits import load_split
     from sepconv.learning.training import train_run
@@ -436,13 +443,15 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
     tensors = {}
     for run in records(workdir):
         entry = models[run["model"]]
-        path = workdir / "results" / "tensors" / run["separator"] / f"{entry['representation']}.npz"
-        if path not in tensors:
-            tensors[path] = Tensor.load(path)
-        tensor = tensors[path]
+        path = workdir / TENSOR.format(
+            separator=run["separator"], representation=entry["representation"]
+        )
+        if path not in tensors:  # a plain loop holds the tensor in memory
+            tensors[path] = (np.load(path), Tensor.open(path))
+        X, tensor = tensors[path]
         split = load_split(workdir / "results" / "splits" / f"seed{run['seed']}.tsv")
         result = train_run(
-            tensor.X,
+            X,
             tensor.y,
             tensor.song,
             split,
@@ -489,7 +498,11 @@ def main(argv=None) -> None:
             f"{len(mapping)} jobs with a benchmark file planned; running on {args.cores} cores",
             flush=True,
         )
+        watcher = PeakMemory(workdir)
+        watcher.start()
         wall = run_stage(workdir, overlays, args.cores, [])
+        watcher.done.set()
+        watcher.join()
         spans = job_spans(workdir)
         rows = benchmark_rows(workdir, mapping)
         runs = records(workdir)
@@ -516,14 +529,32 @@ def main(argv=None) -> None:
             )
             print(f"{stage:<26} {begin:>7.1f} {end:>7.1f} {end - begin:>7.1f} {total:>9.1f}")
 
-        print(f"\n{'rule':<20} {'jobs':>5} {'median s':>9} {'total s':>8} {'peak MB':>8}")
+        print(
+            f"\n{'rule':<20} {'jobs':>5} {'median s':>9} {'total s':>8} {'max_rss MB':>10} "
+            f"{'RssAnon MB':>10}"
+        )
         for rule, rule_rows in sorted(rows.items(), key=lambda kv: stage_of(kv[0]) or ""):
             seconds = [float(row["s"]) for row in rule_rows]
             rss = max(float(row["max_rss"]) for row in rule_rows)
             print(
                 f"{rule:<20} {len(seconds):>5} {median(seconds):>9.2f} {sum(seconds):>8.1f}"
-                f" {rss:>8.0f}"
+                f" {rss:>10.0f} {watcher.largest(rule):>10.0f}"
             )
+        print(
+            "(max_rss: Snakemake's benchmark, mapped file pages included; RssAnon: the largest "
+            "private memory of a job's process, polled from /proc)"
+        )
+        results = workdir / "results"
+        sizes = {
+            folder.name: sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+            for folder in sorted(results.iterdir())
+            if folder.is_dir()
+        }
+        total = sum(p.stat().st_size for p in results.rglob("*") if p.is_file())
+        print(
+            f"results/: {total / 1e9:.2f} GB; "
+            + ", ".join(f"{name} {size / 1e9:.2f} GB" for name, size in sizes.items())
+        )
         for separator in BACKENDS:
             if rows.get(f"separate_{separator}"):
                 jobs = separation_jobs(workdir, rows[f"separate_{separator}"])

@@ -55,6 +55,7 @@ def main(argv=None) -> None:
 
     from sepconv.config import enabled_models, load_config
     from sepconv.corpus.songs import load_song_table
+    from sepconv.layout import TENSOR
     from sepconv.learning.models import ModelSpec
     from sepconv.learning.splits import load_split, split_songs
     from sepconv.learning.training import train_run
@@ -85,14 +86,22 @@ def main(argv=None) -> None:
     for name in models:
         spec = ModelSpec.from_config(config["models"][name], args.epochs or config["epochs"])
         mix_only = config["representations"][spec.representation] == ["mixture"]
-        tensor = results / "tensors" / ("none" if mix_only else separator)
-        tensor = tensor / f"{spec.representation}.npz"
+        tensor = results.parent / TENSOR.format(
+            separator="none" if mix_only else separator, representation=spec.representation
+        )
         if not tensor.exists():
             raise SystemExit(f"{tensor} is missing: run `uv run snakemake --cores all tensors`")
-        data = Tensor.load(tensor)
+        data = Tensor.open(tensor)
         start = time.perf_counter()
         run = train_run(
-            data.X, data.y, data.song, split, spec, args.seed, n_classes=len(data.genres)
+            data.X,
+            data.y,
+            data.song,
+            split,
+            spec,
+            args.seed,
+            n_classes=len(data.genres),
+            moments=data.moments,
         )
         wall = time.perf_counter() - start
         steady = run["epoch_times_s"][1:] or run["epoch_times_s"]

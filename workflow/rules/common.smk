@@ -15,6 +15,7 @@ from sepconv.imports import library_digest
 from sepconv.names import FIGURES, NO_SEPARATOR, ORACLE, SELECTIONS, STEMS
 from sepconv.signal.collection import check_collection, problems_message
 from sepconv.signal.features import MelParams
+from sepconv.signal.tensors import rows_path
 
 # This file's folder, so that every path below holds wherever the workflow runs from and when
 # it is used as a Snakemake module.
@@ -50,6 +51,21 @@ else:
         config["segment"]["pad"],
         cache=".snakemake/sepconv/headers.json",
     )
+# dataset.bad_files: skip leaves those songs out (listed in results/excluded.tsv) instead
+EXCLUDED = []
+if COLLECTION_PROBLEMS and config["dataset"]["bad_files"] == "skip":
+    try:
+        SONGS, EXCLUDED = sepconv_plan.leave_out(
+            SONGS, COLLECTION_PROBLEMS, config, table_source(config["dataset"])
+        )
+    except SepconvError as err:
+        raise WorkflowError(str(err)) from None
+    logger.warning(
+        f"dataset.bad_files: skip: {len(EXCLUDED)} song(s) left out, listed with their "
+        "reasons in results/excluded.tsv:\n"
+        + "\n".join(f"  {line}" for _, line in COLLECTION_PROBLEMS)
+    )
+    COLLECTION_PROBLEMS = []
 
 # Every job's blocks, songs, inputs and settings (sepconv.plan.Plan)
 PLAN = sepconv_plan.Plan(
@@ -58,6 +74,7 @@ PLAN = sepconv_plan.Plan(
     table_source(config["dataset"]),
     SEGMENT_SAMPLES,
     SONG_HEADERS,
+    EXCLUDED,
 )
 SEPARATORS = PLAN.separators
 # `oracle` needs every song's reference stems: left out, with one line, where the data has none
@@ -76,9 +93,10 @@ onstart:
 
 
 wildcard_constraints:
-    # a block of songs is a number; a block of seeds, its first and last seed
+    # a block of songs is a number; a block of seeds or genre pairs, its first and last number
     block=r"\d+",
     seeds=r"[1-9]\d*-[1-9]\d*",
+    pairs=r"[1-9]\d*-[1-9]\d*",
     seed=r"[1-9]\d*",
     stem="|".join(STEMS),
     representation="|".join(map(re.escape, PLAN.representations)),

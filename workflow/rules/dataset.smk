@@ -15,6 +15,8 @@ rule synthesize_song:
         "benchmarks/corpus/{block}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("synthesize_song"),
     params:
         library=library_code("synthesize_song.py"),
         # each song's genre and artist, so that a new or changed song re-runs its block
@@ -27,13 +29,25 @@ rule synthesize_song:
 # What the splits and the tensors read of the song table (song, genre, artist): an edited
 # artist re-runs the splits, never a per-song job. Written once every block's segments are
 # cut, so that a run that fails on a new song's audio leaves the table, and the splits that
-# read it, as they were.
+# read it, as they were; it holds the songs that have segments, and results/excluded.tsv
+# the songs left out under dataset.bad_files: skip, with their reasons.
 rule write_song_table:
     input:
         segments=listings_read(PLAN.segment_folders_all()),
+        excluded=PLAN.segment_exclusions_all(),
         code=step_script("write_song_table.py"),
     output:
         tsv="results/songs.tsv",
+        # in the report where songs may be left out
+        excluded=(
+            report(
+                "results/excluded.tsv",
+                caption="../report/excluded.rst",
+                category="0. Songs left out",
+            )
+            if config["dataset"]["bad_files"] == "skip"
+            else "results/excluded.tsv"
+        ),
     log:
         "logs/songs.log",
     benchmark:
@@ -44,6 +58,8 @@ rule write_song_table:
     params:
         library=library_code("write_song_table.py"),
         songs=PLAN.labels(),
+        # the songs the check of every file's header left out (dataset.bad_files: skip)
+        excluded=PLAN.excluded,
     script:
         "../scripts/write_song_table.py"
 
@@ -58,6 +74,7 @@ rule segment_song:
     output:
         folder=block_folder(layout.SEGMENTS, intermediate=True),
         listing=block_listing(layout.SEGMENTS),
+        excluded=layout.SEGMENTS_EXCLUDED,
     log:
         "logs/segments/{block}.log",
     benchmark:
@@ -65,9 +82,8 @@ rule segment_song:
     conda:
         MAIN_ENV
     resources:
-        # a song is read block by block: its length does not count (docs/speed.md), the
-        # segments do, 3.7 MB each at the paper's length
-        mem_mb=500,
+        # a song is read block by block: its length counts for the time, not the memory
+        **get_resources("segment_song"),
     params:
         library=library_code("segment_song.py"),
         # each song's file, start and settings, so that a change to one re-runs its block

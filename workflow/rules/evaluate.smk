@@ -124,6 +124,8 @@ rule measure_separation:
         "benchmarks/separation/{separator}/{block}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("measure_separation"),
     params:
         library=library_code("measure_separation.py"),
         # the songs measured, with their genres

@@ -1,6 +1,6 @@
 # Log-mel spectrograms per (separator, block of that separator's songs) -- the mixture's once,
 # under separator `none` -- each block's into its folder (sepconv.layout); then one stacked
-# tensor per (separator, representation).
+# tensor per (separator, representation), written row by row (sepconv.signal.tensors).
 
 
 rule compute_mel:
@@ -17,6 +17,8 @@ rule compute_mel:
         "benchmarks/mels/{separator}/{block}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("compute_mel"),
     params:
         library=library_code("compute_mel.py"),
         features=config["features"],
@@ -32,13 +34,16 @@ rule stack_tensor:
         songs=rules.write_song_table.output.tsv,
         code=step_script("stack_tensor.py"),
     output:
-        npz="results/tensors/{separator}/{representation}.npz",
+        X=layout.TENSOR,
+        rows=rows_path(layout.TENSOR),
     log:
         "logs/tensors/{separator}/{representation}.log",
     benchmark:
         "benchmarks/tensors/{separator}/{representation}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("stack_tensor"),
     params:
         library=library_code("stack_tensor.py"),
         channels=get_representation_channels,

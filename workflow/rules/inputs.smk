@@ -11,6 +11,19 @@ def planned(answer):
         raise WorkflowError(str(err)) from None
 
 
+def get_resources(rule):
+    """`mem_mb` and `runtime` (minutes) of a job of `rule`, from the work it is given
+    (Plan.resources, sepconv.resources): a rule's `resources`."""
+
+    def request(key):
+        def value(wildcards):
+            return planned(lambda: PLAN.resources(rule, **dict(wildcards.items())))[key]
+
+        return value
+
+    return {"mem_mb": request("mem_mb"), "runtime": request("runtime")}
+
+
 # The songs (dataset.smk)
 
 
@@ -86,13 +99,6 @@ def get_oracle_listings(wildcards):
     return listings_read([PLAN.stem_folder(ORACLE, wildcards.block)])
 
 
-def get_separation_runtime(separator, minutes_per_segment):
-    def runtime(wildcards):
-        return PLAN.separation_runtime(separator, wildcards.block, minutes_per_segment)
-
-    return runtime
-
-
 # Spectrograms and tensors (features.smk)
 
 
@@ -126,8 +132,9 @@ def get_representation_channels(wildcards):
 
 def get_tensor_paths():
     return [
-        rules.stack_tensor.output.npz.format(separator=separator, representation=name)
+        path.format(separator=separator, representation=name)
         for separator, name in PLAN.tensors()
+        for path in rules.stack_tensor.output
     ]
 
 
@@ -140,12 +147,14 @@ def get_model_params(wildcards):
 
 
 def get_model_tensor(wildcards):
+    """The tensor a model trains on under a separator: its rows and its rows file."""
     separator, representation = planned(
         lambda: PLAN.model_tensor(wildcards.separator, wildcards.model)
     )
-    return rules.stack_tensor.output.npz.format(
-        separator=separator, representation=representation
-    )
+    return {
+        name: path.format(separator=separator, representation=representation)
+        for name, path in rules.stack_tensor.output.items()
+    }
 
 
 def get_block_seeds(wildcards):
@@ -162,13 +171,27 @@ def get_training_listings():
 
 
 def get_pair_paths():
-    """Every (separator, model) file of the genre-pair experiment; an error naming
-    `pairs.models` when none of its models is enabled (only when `pairs` is asked for).
-    """
+    """Every (separator, model, block of pairs, block of seeds) file of the genre-pair
+    experiment; an error naming `pairs.models` when none of its models is enabled (only when
+    `pairs` is asked for)."""
     return [
-        rules.train_pairs.output.tsv.format(separator=separator, model=model)
-        for separator, model in planned(PLAN.pair_jobs)
+        rules.train_pairs.output.tsv.format(
+            separator=separator, model=model, pairs=pairs, seeds=seeds
+        )
+        for separator, model, pairs, seeds in planned(PLAN.pair_jobs)
     ]
+
+
+def get_block_pairs(wildcards):
+    return planned(lambda: PLAN.block_pairs(wildcards.pairs))
+
+
+def get_pair_seeds(wildcards):
+    return planned(lambda: PLAN.pair_seeds(wildcards.seeds))
+
+
+def get_pair_splits(wildcards):
+    return expand(rules.split_songs.output.tsv, seed=get_pair_seeds(wildcards))
 
 
 def get_pair_runs(wildcards):

@@ -30,6 +30,8 @@ rule separate_oracle:
         f"benchmarks/stems/{ORACLE}/{{block}}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("separate_oracle"),
     params:
         library=library_code("separate_oracle.py"),
         # the files themselves, so that a sheet naming other reference stems re-runs it
@@ -54,6 +56,8 @@ rule separate_hpss:
         "benchmarks/stems/hpss/{block}.tsv"
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("separate_hpss"),
     params:
         library=library_code("separate_hpss.py"),
         hpss=config["hpss"],
@@ -83,6 +87,8 @@ rule separate_ladder:
         separator=r"ladder-[0-9.]+",
     conda:
         MAIN_ENV
+    resources:
+        **get_resources("separate_ladder"),
     params:
         library=library_code("separate_ladder.py"),
         ladder=config["ladder"],
@@ -151,8 +157,7 @@ rule separate_spleeter:
         SPLEETER_ENV
     threads: config["spleeter"]["threads"]
     resources:
-        mem_mb=config["spleeter"]["mem_mb"],
-        runtime=get_separation_runtime("spleeter", minutes_per_segment=0.25),
+        **get_resources("separate_spleeter"),
         gpu=1,
         jobs_per_gpu=1,
     params:
@@ -227,10 +232,7 @@ rule separate_demucs:
         DEMUCS_ENV
     threads: config["demucs"]["threads"]
     resources:
-        mem_mb=config["demucs"]["mem_mb"],
-        runtime=get_separation_runtime(
-            "demucs", minutes_per_segment=0.25 * max(1, config["demucs"]["shifts"])
-        ),
+        **get_resources("separate_demucs"),
         gpu=1,
         jobs_per_gpu=1,
     params:

@@ -2,11 +2,8 @@
 # one record per (separator, model, seed), written by jobs that each train one block of
 # `seeds_per_job` seeds of one (separator, model) in one process, into the block's folder.
 
-# What a training job asks for, the same for every training rule: a GPU lease (gpu.py), the
-# memory of the backend and a tensor, runtime in minutes.
-TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1, "mem_mb": 4000, "runtime": 30}
-# The genre-pair experiment's seeds of the shared splits
-PAIR_SEEDS = list(range(1, config["pairs"]["trials"] + 1))
+# What a training job asks for besides its memory and time: a GPU lease (gpu.py).
+TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1}
 
 
 rule split_songs:
@@ -33,7 +30,7 @@ rule split_songs:
 # `26-50`, ...: it writes each seed's run record into the block's folder (sepconv.layout).
 rule train_model:
     input:
-        tensor=get_model_tensor,
+        unpack(get_model_tensor),
         splits=get_block_splits,
         code=step_script("train_model.py"),
     output:
@@ -48,6 +45,7 @@ rule train_model:
     threads: 1
     resources:
         **TRAINING_RESOURCES,
+        **get_resources("train_model"),
     params:
         library=library_code("train_model.py"),
         model=get_model_params,
@@ -56,27 +54,31 @@ rule train_model:
         "../scripts/train_model.py"
 
 
-# The genre-pair experiment of one (separator, model): every pair of genres as a binary task,
-# on seeds 1..pairs.trials of the shared splits, in one job.
+# The genre-pair experiment of one (separator, model): the pairs of genres, numbered in sorted
+# order, in blocks of `pairs.pairs_per_job` (`{pairs}` = `1-15`, ...), each pair a binary task
+# on seeds 1..pairs.trials of the shared splits, in blocks of `seeds_per_job` (`{seeds}`); one
+# job per block of pairs and block of seeds.
 rule train_pairs:
     input:
-        tensor=get_model_tensor,
-        splits=expand(rules.split_songs.output.tsv, seed=PAIR_SEEDS),
+        unpack(get_model_tensor),
+        splits=get_pair_splits,
         code=step_script("train_pairs.py"),
     output:
-        tsv="results/pairs/runs/{separator}/{model}.tsv",
+        tsv="results/pairs/runs/{separator}/{model}/pairs{pairs}/seeds{seeds}.tsv",
     log:
-        "logs/pairs/{separator}/{model}.log",
+        "logs/pairs/{separator}/{model}/pairs{pairs}/seeds{seeds}.log",
     benchmark:
-        "benchmarks/pairs/{separator}/{model}.tsv"
+        "benchmarks/pairs/{separator}/{model}/pairs{pairs}/seeds{seeds}.tsv"
     conda:
         MAIN_ENV
     threads: 1
     resources:
         **TRAINING_RESOURCES,
+        **get_resources("train_pairs"),
     params:
         library=library_code("train_pairs.py"),
         model=get_model_params,
-        seeds=PAIR_SEEDS,
+        pairs=get_block_pairs,
+        seeds=get_pair_seeds,
     script:
         "../scripts/train_pairs.py"

@@ -1,12 +1,14 @@
 """Cut the segments of a block of songs, each the length that gives exactly n_frames mel
 frames, stored back to back in one file per song (one segment: the paper's protocol), into
 the block's folder. A song is read block by block, so the job's memory does not depend on
-its length."""
+its length. Under dataset.bad_files: skip, a song whose audio cannot be used is left out and
+listed beside the folder, and the block's other songs are cut."""
 
 import numpy as np
 
 from sepconv import layout
 from sepconv.blocks import Block
+from sepconv.corpus.songs import write_excluded
 from sepconv.errors import InputError
 from sepconv.io import write_audio
 from sepconv.signal.audio import SongReader
@@ -18,7 +20,11 @@ def main(snakemake, log):
     n = int(snakemake.params.n_samples)  # the length that gives the configured mel frames
     folder = snakemake.output.folder
     what = f"segment block {snakemake.wildcards.block}"
-    with Block(folder, log, what=what, error=InputError) as block:
+    # dataset.bad_files: skip leaves out a song whose audio cannot be used, and goes on. Not a
+    # parameter: it decides whether a bad song fails its block, and a block with no bad song
+    # is the same either way, so changing it re-runs nothing (a failed block runs again)
+    skip = (InputError,) if snakemake.config["dataset"]["bad_files"] == "skip" else ()
+    with Block(folder, log, what=what, error=InputError, skip=skip) as block:
         for song, job in snakemake.params.songs.items():
             path, seg = str(job["audio"]), job["segment"]
             with block.item(song, source=path):
@@ -64,6 +70,13 @@ def main(snakemake, log):
                     layout.segment_info(folder, song),
                     segment_record(song, path, reader.source_rate, starts, rule, sr, n, levels),
                 )
+    write_excluded(
+        snakemake.output.excluded,
+        [
+            {"song": song, "genre": "", "path": path, "found": "segment", "reason": reason}
+            for song, path, reason in block.skipped
+        ],
+    )
 
 
 run_step(snakemake, main)

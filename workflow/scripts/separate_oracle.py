@@ -18,10 +18,11 @@ def main(snakemake, log):
     folder = snakemake.output.folder
     what = f"oracle block {snakemake.wildcards.block}"
     with Block(folder, log, what=what, error=SeparationError) as block:
-        for song, references in snakemake.params.references.items():
+        for song, folder_in in segments.items():  # the songs the segment job cut
+            references = snakemake.params.references[song]
             with block.item(song, source=", ".join(references)):
-                info = load_record(layout.segment_info(segments[song], song))
-                path = layout.segment_file(segments[song], song)
+                info = load_record(layout.segment_info(folder_in, song))
+                path = layout.segment_file(folder_in, song)
                 segment, sr = read_audio(path)
                 starts = info["start_samples"]
                 pieces = split_segments(segment, info["n_samples"], path)

@@ -1,5 +1,5 @@
 """Stack the per-song spectrograms of one separator (every block's folder) into the tensor of
-one representation."""
+one representation, row by row: the job holds one song's spectrograms at a time."""
 
 import numpy as np
 
@@ -7,8 +7,7 @@ from sepconv import layout
 from sepconv.blocks import items_in
 from sepconv.corpus.songs import read_labels
 from sepconv.errors import InputError
-from sepconv.signal.features import MelFile
-from sepconv.signal.tensors import Tensor
+from sepconv.signal.tensors import rows_path, stack_tensor
 from sepconv.steps import run_step
 
 
@@ -22,20 +21,21 @@ def main(snakemake, log):
             f"({len(genre_of)} songs) hold different songs"
         )
     # in the song table's order
-    mels = [MelFile.load(layout.mel_file(folders[song], song)) for song in labels["song"]]
-    tensor = Tensor.stack(mels, list(snakemake.params.channels), genre_of)
+    files = {song: layout.mel_file(folders[song], song) for song in labels["song"]}
+    tensor = stack_tensor(snakemake.output.X, files, list(snakemake.params.channels), genre_of)
     counts = dict(zip(*np.unique(tensor.y, return_counts=True), strict=True))
     log.info(
-        "X %s %s, channels %s; %d songs (%d rows) in %d genres: rows %s",
+        "X %s %s, channels %s, in %s and %s; %d songs (%d rows) in %d genres: rows %s",
         tensor.X.shape,
         tensor.X.dtype,
         list(tensor.channels),
+        snakemake.output.X,
+        rows_path(snakemake.output.X),
         len(tensor.songs),
         len(tensor.song),
         len(tensor.genres),
         {str(tensor.genres[k]): int(n) for k, n in counts.items()},
     )
-    tensor.save(snakemake.output.npz)
 
 
 run_step(snakemake, main)

@@ -30,7 +30,7 @@ def main(snakemake, log):
     params = dict(snakemake.params.model)
     spec = ModelSpec.from_config(params)
     seeds = [int(seed) for seed in snakemake.params.seeds]
-    tensor = Tensor.load(snakemake.input.tensor)
+    tensor = Tensor.open(snakemake.input.X)  # memory-mapped: runs read it batch by batch
     # the process's start, Python's and the libraries' imports, the backend, the tensor
     startup = time.time() - psutil.Process().create_time()
     log.info(
@@ -53,7 +53,13 @@ def main(snakemake, log):
             with block.item(f"seed {seed}", source=split_path):
                 run_start = time.perf_counter()
                 result = trainer.run(
-                    tensor.X, tensor.y, tensor.song, load_split(split_path), seed, log=log
+                    tensor.X,
+                    tensor.y,
+                    tensor.song,
+                    load_split(split_path),
+                    seed,
+                    log=log,
+                    moments=tensor.moments,
                 )
                 for name, selection in result["selections"].items():
                     log.info(

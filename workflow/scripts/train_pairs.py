@@ -1,5 +1,6 @@
-"""The genre-pair experiment of one (separator, model): every pair of genres as a binary task,
-on each seed's shared split restricted to the pair, in one process."""
+"""The genre-pair experiment of one (separator, model) on one block of genre pairs and one
+block of seeds: each pair as a binary task, on each seed's shared split restricted to the
+pair, in one process."""
 
 import time
 
@@ -18,20 +19,22 @@ def main(snakemake, log):
     log.info("device: %s", lease.record())
 
     from sepconv.learning.models import ModelSpec
-    from sepconv.learning.pairs import genre_pairs, train_pairs
+    from sepconv.learning.pairs import train_pairs
     from sepconv.learning.training import Trainer
 
     spec = ModelSpec.from_config(dict(snakemake.params.model))
-    tensor = Tensor.load(snakemake.input.tensor)
+    tensor = Tensor.open(snakemake.input.X)  # memory-mapped: runs read it batch by batch
     splits = {
         int(seed): load_split(path)
         for seed, path in zip(snakemake.params.seeds, snakemake.input.splits, strict=True)
     }
-    pairs = genre_pairs(tensor.genres)
+    pairs = [tuple(pair) for pair in snakemake.params.pairs]
     log.info(
-        "model %s on %s: %d genre pairs x %d seeds = %d runs of %d epochs",
+        "model %s on %s, pairs %s, seeds %s: %d genre pairs x %d seeds = %d runs of %d epochs",
         snakemake.wildcards.model,
         snakemake.wildcards.separator,
+        snakemake.wildcards.pairs,
+        snakemake.wildcards.seeds,
         len(pairs),
         len(splits),
         len(pairs) * len(splits),
@@ -39,7 +42,13 @@ def main(snakemake, log):
     )
     trainer = Trainer(tensor.X.shape[1:], 2, spec)
     runs = train_pairs(
-        trainer, tensor, splits, snakemake.wildcards.separator, snakemake.wildcards.model, log
+        trainer,
+        tensor,
+        pairs,
+        splits,
+        snakemake.wildcards.separator,
+        snakemake.wildcards.model,
+        log,
     )
     write_table(snakemake.output.tsv, runs)
     log.info("%d runs in %.0f s", len(pairs) * len(splits), time.perf_counter() - start)

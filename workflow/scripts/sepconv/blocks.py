@@ -181,6 +181,14 @@ def listing_path(folder: str | os.PathLike) -> str:
     return f"{os.fspath(folder).rstrip('/')}{LISTING_SUFFIX}"
 
 
+def listed_folder(listing: str | os.PathLike) -> str:
+    """The block folder a listing lists (:func:`listing_path`'s inverse)."""
+    listing = os.fspath(listing)
+    if not listing.endswith(LISTING_SUFFIX):
+        raise ValueError(f"a listing ends in {LISTING_SUFFIX}: {listing}")
+    return listing[: -len(LISTING_SUFFIX)]
+
+
 def _files(folder: Path) -> list[Path]:
     """The files under ``folder``, sorted, without hidden ones (Snakemake's
     ``.snakemake_timestamp``, an atomic write's temporary file)."""
@@ -220,9 +228,10 @@ def item_of(relative: str) -> str:
     return first if rest else first.rsplit(".", 1)[0]
 
 
-def read_listing(folder: str | os.PathLike) -> list[str]:
+def read_listing(folder: str | os.PathLike, check: bool = True) -> list[str]:
     """The files of a block folder as its listing gives them (paths under ``folder``), each
-    checked to exist: a block folder is whole or it is made again."""
+    checked to exist (unless ``check`` is false: for a step that reads only the listing, of a
+    folder that may be gone): a block folder is whole or it is made again."""
     folder = os.fspath(folder).rstrip("/")
     listing = listing_path(folder)
     try:
@@ -233,7 +242,7 @@ def read_listing(folder: str | os.PathLike) -> list[str]:
     except IndexError:
         raise InputError(f"{listing} is not a listing of SHA-256 digests and paths") from None
     files = [f"{folder}/{name}" for name in relative]
-    missing = [file for file in files if not os.path.isfile(file)]
+    missing = [file for file in files if check and not os.path.isfile(file)]
     if missing:
         raise InputError(
             f"{', '.join(missing[:3])}{' and others' if len(missing) > 3 else ''} listed in "
@@ -242,13 +251,14 @@ def read_listing(folder: str | os.PathLike) -> list[str]:
     return files
 
 
-def items_in(folders: Iterable[str | os.PathLike]) -> dict[str, str]:
+def items_in(folders: Iterable[str | os.PathLike], check: bool = True) -> dict[str, str]:
     """Every item (song or seed) of the block ``folders``, in the order of the folders and
-    of their listings, with the folder that holds it: how a step finds its songs' files."""
+    of their listings, with the folder that holds it: how a step finds its songs' files
+    (``check``: see :func:`read_listing`)."""
     found: dict[str, str] = {}
     for folder in folders:
         folder = os.fspath(folder).rstrip("/")
-        for file in read_listing(folder):
+        for file in read_listing(folder, check):
             found.setdefault(item_of(file[len(folder) + 1 :]), folder)
     return found
 
@@ -265,6 +275,8 @@ class Block:
     for anything that is not a :class:`~sepconv.errors.SepconvError`, its traceback) and
     the loop goes on. When the loop ends, one ``error`` names every failed item and its
     ``source``; when none failed, the folder's listing is written (:func:`write_listing`).
+    An item that raises one of the ``skip`` errors is left out instead of failing: logged
+    as a warning, its partial files removed, and listed in :attr:`skipped`.
     """
 
     def __init__(
@@ -274,13 +286,17 @@ class Block:
         *,
         what: str,
         error: type[SepconvError] = SepconvError,
+        skip: tuple[type[SepconvError], ...] = (),
     ):
         self.folder = Path(folder)
         self.log = log
         self.what = what
         self.error = error
+        self.skip = tuple(skip)
         self.done: list[str] = []
         self.failed: list[tuple[str, str, str]] = []
+        #: (item, source, reason) of each item left out
+        self.skipped: list[tuple[str, str, str]] = []
 
     def __enter__(self) -> Block:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -292,6 +308,13 @@ class Block:
         began = time.perf_counter()
         try:
             yield
+        except self.skip as err:  # a bad item, left out on request
+            self.log.warning("%s left out: %s", name, err)
+            for path in _files(self.folder):
+                if item_of(path.relative_to(self.folder).as_posix()) == str(name):
+                    path.unlink()
+            self.skipped.append((str(name), source, str(err)))
+            return
         except Exception as err:  # one item's failure must not lose the others
             known = isinstance(err, SepconvError)  # else a bug: its traceback goes to the log
             reason = str(err) if known else f"{type(err).__name__}: {err}"
@@ -316,5 +339,9 @@ class Block:
             )
         write_listing(self.folder)
         self.log.info(
-            "%s: %d item(s), listed in %s", self.what, len(self.done), listing_path(self.folder)
+            "%s: %d item(s), listed in %s%s",
+            self.what,
+            len(self.done),
+            listing_path(self.folder),
+            f"; {len(self.skipped)} left out" if self.skipped else "",
         )

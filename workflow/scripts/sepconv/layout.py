@@ -7,11 +7,16 @@ name a song's files inside a block's folder, for the step that writes them and f
 step that reads them. Nothing else spells these paths.
 
     results/corpus/{block}/{song}/{mixture,bass,drums,other,vocals}.wav, info.json
-    results/segments/{block}/{song}.wav, {song}.json
+    results/segments/{block}/{song}.wav, {song}.json     (and {block}.excluded.tsv beside it)
     results/stems/{separator}/{block}/{song}/{bass,drums,other,vocals}.wav
     results/mels/{separator}/{block}/{song}.npz
     results/separation/{separator}/{block}.tsv
     results/runs/{separator}/{model}/seeds{seeds}/seed{seed}.json
+
+and the stacked tensors, one file of rows and its rows file per (separator, representation)
+(:mod:`sepconv.signal.tensors`):
+
+    results/tensors/{separator}/{representation}.npy, {representation}.rows.npz
 
 ``{block}`` is a per-song block (``song_blocks`` of them), except in the stems, spectrograms
 and separation quality of a learned separator, which are in that separator's blocks.
@@ -25,12 +30,17 @@ import os
 CORPUS = "results/corpus/{block}"
 #: The segments of each song, by per-song block.
 SEGMENTS = "results/segments/{block}"
+#: The songs a segment job left out (config ``dataset.bad_files: skip``), beside its folder.
+SEGMENTS_EXCLUDED = "results/segments/{block}.excluded.tsv"
 #: A separator's stems, by block of that separator.
 STEMS = "results/stems/{separator}/{block}"
 #: The spectrograms under a separator (the mixture's under ``none``), by block of the separator.
 MELS = "results/mels/{separator}/{block}"
 #: The separation quality of a separator's stems, one table per block of the separator.
 QUALITY = "results/separation/{separator}/{block}.tsv"
+#: The stacked tensor of one representation under a separator (its rows file beside it:
+#: :func:`sepconv.signal.tensors.rows_path`).
+TENSOR = "results/tensors/{separator}/{representation}.npy"
 #: The run records of one training job: a block of seeds of one (separator, model).
 RUNS = "results/runs/{separator}/{model}/seeds{seeds}"
 

@@ -12,8 +12,6 @@ Light to import (pandas, no NumPy arithmetic), since the workflow imports it whe
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from . import layout
@@ -21,9 +19,20 @@ from .blocks import SongBlocks, seed_blocks, song_block
 from .config import enabled_models, representation_separators, usable_separators
 from .errors import ConfigError, InputError
 from .names import MIXTURE, NO_SEPARATOR, ORACLE, STEMS
+from .resources import COSTS, training_scale
 
 #: The separators that load a model and run in blocks of their own (config ``X.blocks``).
 LEARNED = ("spleeter", "demucs")
+#: The rules that separate or measure a separator's segments, and their separator (None: the
+#: ``{separator}`` wildcard's).
+SEPARATING = {
+    "separate_oracle": ORACLE,
+    "separate_hpss": "hpss",
+    "separate_ladder": None,
+    "separate_spleeter": "spleeter",
+    "separate_demucs": "demucs",
+    "measure_separation": None,
+}
 #: What synthesising one song uses of ``dataset.synthetic`` (not the song counts: a new song
 #: of a genre leaves the others as they are).
 SYNTHESIS_KEYS = ("seed", "sample_rate", "duration", "difficulty", "vocals_share")
@@ -63,6 +72,34 @@ def load_songs(config: dict, log=None) -> pd.DataFrame:
             raise SheetError(f"{songs.loc[song, 'origin']}: {detail}") from None
     check(config, songs, source)
     return songs
+
+
+def leave_out(
+    songs: pd.DataFrame, problems: list[tuple[str, str]], config: dict, source: str
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Under ``dataset.bad_files: skip``: the song table without the songs whose files the
+    check of every header found bad (``problems``, as
+    :func:`~sepconv.signal.collection.check_collection` gives them), checked again
+    (:func:`sepconv.config.check`: every genre can still be split), and the rows of
+    ``results/excluded.tsv`` for the songs left out."""
+    from .config import check
+
+    reasons: dict[str, list[str]] = {}
+    for song, line in problems:
+        reasons.setdefault(song, []).append(line)
+    rows = [
+        {
+            "song": song,
+            "genre": songs.loc[song, "genre"],
+            "path": songs.loc[song, "path"],
+            "found": "header",
+            "reason": "; ".join(lines),
+        }
+        for song, lines in reasons.items()
+    ]
+    kept = songs.drop(index=list(reasons))
+    check(config, kept, f"{source} without the {len(reasons)} song(s) left out")
+    return kept, rows
 
 
 def quality_plan(
@@ -148,7 +185,8 @@ class Plan:
 
     ``segment_samples`` is the length of a segment at the segment rate; ``headers`` the
     header facts of a sheet's or folder's songs (``check_collection``), None for the
-    synthetic corpus.
+    synthetic corpus; ``excluded`` the rows of ``results/excluded.tsv`` of the songs left out
+    before the plan (:func:`leave_out`).
     """
 
     def __init__(
@@ -158,9 +196,11 @@ class Plan:
         source: str,
         segment_samples: int,
         headers: pd.DataFrame | None = None,
+        excluded: list[dict] | None = None,
     ):
         self.config = config
         self.songs = songs
+        self.excluded = list(excluded or [])
         # each song's row as a dict: a job's parameters read thousands of cells, and a
         # pandas lookup costs about a hundred times a dict's
         columns = list(songs.columns)
@@ -273,15 +313,14 @@ class Plan:
         """Every block's segment folder."""
         return [layout.SEGMENTS.format(block=block) for block in self.block_names()]
 
+    def segment_exclusions_all(self) -> list[str]:
+        """Every block's table of the songs its segment job left out."""
+        return [layout.SEGMENTS_EXCLUDED.format(block=block) for block in self.block_names()]
+
     def references(self, block: str) -> dict[str, list[str]]:
         """The reference stems of a per-song block's songs (files in STEMS order), by song:
         what the oracle cuts, and what re-runs it when a sheet names other files."""
         return {song: [self.rows[song][stem] for stem in STEMS] for song in self.block_songs(block)}
-
-    def separation_runtime(self, separator: str, block: str, minutes_per_segment: float) -> int:
-        """A block separation job's runtime in minutes: start-up and its songs' segments."""
-        segments = len(self.block_songs(block, separator)) * self.config["segment"]["per_song"]
-        return 10 + math.ceil(segments * minutes_per_segment)
 
     def stem_folder(self, separator: str, block: str) -> str:
         return layout.STEMS.format(separator=separator, block=block)
@@ -384,18 +423,113 @@ class Plan:
         """The enabled models of the genre-pair experiment."""
         return [name for name in self.config["pairs"]["models"] if name in self.models]
 
-    def pair_jobs(self) -> list[tuple[str, str]]:
-        """(separator, model) of every job of the genre-pair experiment; an error when
-        `pairs.models` names no enabled model."""
+    def pair_blocks(self) -> dict[str, list[tuple[str, str]]]:
+        """Every pair of the songs' genres, numbered in sorted order from 1 and grouped in
+        blocks of ``pairs.pairs_per_job`` by their numbers (``{"1-15": [(a, b), ...]}``): a
+        job of the genre-pair experiment trains one block of one (separator, model)."""
+        from .learning.pairs import genre_pairs
+
+        pairs = genre_pairs(set(self.songs["genre"]))
+        blocks = seed_blocks(len(pairs), self.config["pairs"]["pairs_per_job"])
+        return {name: [pairs[number - 1] for number in numbers] for name, numbers in blocks.items()}
+
+    def block_pairs(self, pairs: str) -> list[tuple[str, str]]:
+        """The genre pairs of a block (``{pairs}``: ``1-15``, ...)."""
+        blocks = self.pair_blocks()
+        if pairs not in blocks:
+            raise InputError(
+                f"pairs {pairs} is not a block of genre pairs: with pairs.pairs_per_job "
+                f"{self.config['pairs']['pairs_per_job']} the blocks are {', '.join(blocks)}"
+            )
+        return blocks[pairs]
+
+    def pair_seeds(self, seeds: str) -> list[int]:
+        """The seeds of a block of the genre-pair experiment's seeds (``{seeds}``: its
+        seeds 1..``pairs.trials`` in blocks of ``seeds_per_job``, as training's)."""
+        blocks = seed_blocks(self.config["pairs"]["trials"], self.config["seeds_per_job"])
+        if seeds not in blocks:
+            raise InputError(
+                f"seeds {seeds} is not a block of the genre pairs' seeds: with pairs.trials "
+                f"{self.config['pairs']['trials']} and seeds_per_job "
+                f"{self.config['seeds_per_job']} the blocks are {', '.join(blocks)}"
+            )
+        return blocks[seeds]
+
+    def pair_jobs(self) -> list[tuple[str, str, str, str]]:
+        """(separator, model, block of pairs, block of seeds) of every job of the genre-pair
+        experiment; an error when `pairs.models` names no enabled model."""
         models = self.pair_models()
         if not models:
             raise ConfigError(
                 "pairs.models: none of "
                 f"{', '.join(self.config['pairs']['models'])} is an enabled model; nothing to train"
             )
+        seeds = seed_blocks(self.config["pairs"]["trials"], self.config["seeds_per_job"])
         return [
-            (separator, model) for model in models for separator in self.model_separators(model)
+            (separator, model, pairs, block)
+            for model in models
+            for separator in self.model_separators(model)
+            for pairs in self.pair_blocks()
+            for block in seeds
         ]
+
+    # what each job asks for (every rule whose work grows with the collection)
+
+    def resources(self, rule: str, **wildcards: str) -> dict[str, int]:
+        """``mem_mb`` and ``runtime`` (minutes) of the job of ``rule`` named by its
+        ``wildcards``: the units of work it is given, counted here, turned into a request by
+        the rule's measured cost (:mod:`sepconv.resources`)."""
+        cost = COSTS[rule]
+        per_song = self.config["segment"]["per_song"]
+        block = wildcards.get("block")
+        if rule == "synthesize_song":
+            longest = self.config["dataset"]["synthetic"]["duration"][1]
+            return cost.request(len(self.block_songs(block)) * longest)
+        if rule == "segment_song":
+            return cost.request(sum(self.audio_seconds(song) for song in self.block_songs(block)))
+        if rule in SEPARATING:
+            separator = SEPARATING[rule] or wildcards["separator"]
+            segments = len(self.block_songs(block, separator)) * per_song
+            if rule == "measure_separation":
+                segments = len(self.quality_songs_of(separator, block)) * per_song
+            if rule == "separate_demucs":  # each shift separates the segment again
+                segments *= max(1, self.config["demucs"]["shifts"])
+            request = cost.request(segments)
+            if rule in ("separate_spleeter", "separate_demucs"):  # the model's, as configured
+                request["mem_mb"] = self.config[separator]["mem_mb"]
+            return request
+        if rule == "compute_mel":
+            separator = wildcards["separator"]
+            segments = len(self.block_songs(block, separator)) * per_song
+            return cost.request(segments * len(self.mel_channels(separator)))
+        rows = len(self.songs) * per_song
+        if rule == "stack_tensor":
+            return cost.request(rows * len(self.representations[wildcards["representation"]]), rows)
+        model = self.models[wildcards["model"]]
+        if rule == "train_model":
+            seeds, trained = len(self.block_seeds(wildcards["seeds"])), rows
+        elif rule == "train_pairs":
+            seeds = len(self.pair_seeds(wildcards["seeds"]))
+            per_genre = self.songs["genre"].value_counts()
+            pairs = self.block_pairs(wildcards["pairs"])
+            trained = sum(int(per_genre[a] + per_genre[b]) * per_song for a, b in pairs)
+        else:
+            raise ValueError(f"no resources are computed for rule {rule}")
+        features = self.config["features"]
+        scale = training_scale(
+            model.get("conv", "standard"),
+            len(self.representations[model["representation"]]),
+            features["n_mels"],
+            features["n_frames"],
+        )
+        return cost.request(seeds * model["epochs"] * trained * scale, rows)
+
+    def audio_seconds(self, song: str) -> float:
+        """How much audio a song's segment job reads (the search for its loudest window reads
+        it all): its length from its header, or the longest a synthetic song can be."""
+        if self.headers is None:
+            return float(self.config["dataset"]["synthetic"]["duration"][1])
+        return float(self.headers.loc[song, "duration_s"])
 
     # separation quality (evaluate.smk)
 

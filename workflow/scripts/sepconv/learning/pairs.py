@@ -7,8 +7,11 @@ the main experiment on a two-genre problem. Low accuracy marks genres the model 
 the gain of a model on stems over the baseline, pair by pair, says whether stems help most on
 the similar pairs.
 
-``results/pairs/runs/{separator}/{model}.tsv`` holds one row per (pair, seed, selection)
-(:data:`COLUMNS`); :func:`summarise` and :func:`gains` aggregate them.
+A job trains one block of pairs (config ``pairs.pairs_per_job``) on one block of seeds
+(``seeds_per_job``) of one (separator, model):
+``results/pairs/runs/{separator}/{model}/pairs{pairs}/seeds{seeds}.tsv`` holds one row per
+(pair, seed, selection) (:data:`COLUMNS`); :func:`summarise` and :func:`gains` aggregate
+them.
 """
 
 from __future__ import annotations
@@ -42,30 +45,35 @@ def genre_pairs(genres) -> list[tuple[str, str]]:
     return list(itertools.combinations(sorted(str(g) for g in genres), 2))
 
 
-def pair_data(tensor, genre_a: str, genre_b: str):
-    """The rows of ``tensor`` of the two genres: ``X``, ``y`` (0 for ``genre_a``, 1 for
-    ``genre_b``) and the song ids."""
+def pair_rows(tensor, genre_a: str, genre_b: str):
+    """The rows of ``tensor`` of the two genres (indices into ``tensor.X``, which stays where
+    it is), their labels (0 for ``genre_a``, 1 for ``genre_b``) and their songs."""
     genres = [str(g) for g in tensor.genres]
     a, b = genres.index(genre_a), genres.index(genre_b)
     rows = np.flatnonzero((tensor.y == a) | (tensor.y == b))
-    return tensor.X[rows], (tensor.y[rows] == b).astype(np.int64), tensor.song[rows]
+    return rows, (tensor.y[rows] == b).astype(np.int64), tensor.song[rows]
 
 
 def train_pairs(
-    trainer, tensor, splits: dict[int, pd.DataFrame], separator: str, model: str, log=None
+    trainer,
+    tensor,
+    pairs: list[tuple[str, str]],
+    splits: dict[int, pd.DataFrame],
+    separator: str,
+    model: str,
+    log=None,
 ):
     """Train ``trainer`` (a :class:`~sepconv.learning.training.Trainer` of 2 classes) on
-    every pair of the tensor's genres and every seed of ``splits``; the rows of
-    :data:`COLUMNS`."""
+    each of the genre ``pairs`` and every seed of ``splits``, reading the pair's rows of the
+    tensor in place; the rows of :data:`COLUMNS`."""
     rows = []
-    pairs = genre_pairs(tensor.genres)
     start = time.perf_counter()
     for number, (genre_a, genre_b) in enumerate(pairs, start=1):
-        X, y, songs = pair_data(tensor, genre_a, genre_b)
+        pair, y, songs = pair_rows(tensor, genre_a, genre_b)
         kept = set(str(s) for s in songs)
         for seed, split in splits.items():
             split = split[split["song"].astype(str).isin(kept)]
-            result = trainer.run(X, y, songs, split, seed)
+            result = trainer.run(tensor.X, y, songs, split, seed, rows=pair, moments=tensor.moments)
             for selection, chosen in result["selections"].items():
                 rows.append(
                     {

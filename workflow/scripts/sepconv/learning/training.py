@@ -19,46 +19,35 @@ import pandas as pd
 
 from ..errors import TrainingError
 from ..names import SELECTIONS
+from ..signal.tensors import row_moments
 from .models import ModelSpec, build_model, compile_model, forward_flops
 
 
 def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the training and test songs of ``split`` in a tensor's ``songs`` (the
-    song of each row: every segment of a song goes to its song's side)."""
-    songs = [str(s) for s in songs]
-    subset = dict(zip(split["song"].astype(str), split["subset"], strict=True))
-    unknown = sorted(set(songs) - set(subset))
-    absent = sorted(set(subset) - set(songs))
-    if unknown or absent:
+    """Positions of the training and test songs of ``split`` in ``songs`` (the song of each
+    row: every segment of a song goes to its song's side)."""
+    songs = np.asarray(songs).astype(str)
+    named = pd.Index(split["song"].astype(str))
+    where = named.get_indexer(songs)
+    if (where < 0).any() or len(np.unique(where)) != len(named):
+        unknown = sorted(set(songs[where < 0]))
+        absent = sorted(set(named) - set(songs))
         raise TrainingError(
             "the tensor and the split hold different songs "
             f"(only in the tensor: {unknown[:5]}, only in the split: {absent[:5]}); "
             "rebuild them from the same song table"
         )
-    train = np.array([i for i, s in enumerate(songs) if subset[s] == "train"], dtype=np.int64)
-    test = np.array([i for i, s in enumerate(songs) if subset[s] == "test"], dtype=np.int64)
-    return train, test
-
-
-def row_moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row (sample) and channel: the sum and the sum of squares over mels and frames, in
-    float64. Computed once per tensor, they give the statistics of any set of rows."""
-    sums = np.empty((len(X), X.shape[-1]), dtype=np.float64)
-    squares = np.empty_like(sums)
-    for i, row in enumerate(X):
-        row = row.astype(np.float64)
-        sums[i] = row.sum(axis=(0, 1))
-        squares[i] = np.square(row).sum(axis=(0, 1))
-    return sums, squares
+    side = split["subset"].to_numpy()[where]
+    return np.flatnonzero(side == "train"), np.flatnonzero(side == "test")
 
 
 def channel_stats(
-    X_train: np.ndarray, moments: tuple[np.ndarray, np.ndarray] | None = None
+    sums: np.ndarray, squares: np.ndarray, values_per_row: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel mean and standard deviation over training samples, mels and frames; from
-    the rows' ``moments`` (:func:`row_moments` of exactly these rows) when given."""
-    sums, squares = moments if moments is not None else row_moments(X_train)
-    count = len(X_train) * X_train.shape[1] * X_train.shape[2]
+    """Per-channel mean and standard deviation over a set of rows, from each row's ``sums``
+    and ``squares`` (:func:`~sepconv.signal.tensors.row_moments`: ``(rows, C)``) and the
+    number of values of a channel in a row (mels x frames)."""
+    count = len(sums) * values_per_row
     mean = sums.sum(axis=0) / count
     std = np.sqrt(np.maximum(squares.sum(axis=0) / count - mean**2, 0.0))
     std = np.where(std > 0, std, 1.0)
@@ -130,6 +119,11 @@ class Trainer:
     one smaller), with the class weights as sample weights: what ``fit`` does, without
     building a ``tf.data`` pipeline per run (its threads slowed two jobs side by side by about
     a third) and without re-seeding TensorFlow (which drops its compiled kernels).
+
+    The inputs are read a batch at a time: ``X`` may be a memory-mapped tensor file
+    (:meth:`sepconv.signal.tensors.Tensor.open`) of any size, of which a run reads the rows of
+    each batch, standardises them and hands them to the backend; the standardisation's
+    statistics come from the rows' moments, so no run holds more than a batch of inputs.
     """
 
     def __init__(self, input_shape, n_classes: int, spec: ModelSpec):
@@ -142,7 +136,7 @@ class Trainer:
         optimizer = self.model.optimizer
         optimizer.build(self.model.trainable_variables)
         self._optimizer_start = [v.numpy() for v in optimizer.variables]
-        self._moments_of, self._moments = None, None
+        self._moments_of, self._moments = None, None  # of an X given without its moments
         self.build_time = time.perf_counter() - start
 
     def _reset(self, seed: int) -> None:
@@ -154,17 +148,39 @@ class Trainer:
         ):
             variable.assign(value)
 
-    def _predict(self, X: np.ndarray) -> np.ndarray:
-        """Class probabilities, in chunks of at most 64 inputs."""
+    def _predict(self, X: np.ndarray, rows: np.ndarray, mean, std) -> np.ndarray:
+        """Class probabilities of the ``rows`` of ``X``, standardised, in chunks of at most 64
+        rows."""
         import keras
 
-        chunks = np.array_split(X, max(1, -(-len(X) // 64)))
+        chunks = np.array_split(rows, max(1, -(-len(rows) // 64)))
         return np.concatenate(
-            [keras.ops.convert_to_numpy(self.model.predict_on_batch(c)) for c in chunks]
+            [
+                keras.ops.convert_to_numpy(
+                    self.model.predict_on_batch(standardise(X[chunk], mean, std))
+                )
+                for chunk in chunks
+            ]
         )
 
-    def run(self, X, y, songs, split: pd.DataFrame, seed: int, log=None) -> dict:
+    def run(
+        self,
+        X,
+        y,
+        songs,
+        split: pd.DataFrame,
+        seed: int,
+        log=None,
+        *,
+        rows=None,
+        moments: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> dict:
         """Train on the training songs of ``split`` and evaluate on its test songs.
+
+        ``y`` and ``songs`` give the label and the song of each of the ``rows`` of ``X``
+        (default: every row) that the run may use; ``moments`` are the sums and sums of
+        squares of every row of ``X`` (:attr:`~sepconv.signal.tensors.Tensor.moments`; taken
+        here, a row at a time, when not given).
 
         Returns the run's record: sizes, normalisation statistics, class weights, the
         per-epoch history, the metrics at each selection rule (:data:`SELECTIONS`), parameter
@@ -179,25 +195,32 @@ class Trainer:
             )
         spec, model = self.spec, self.model
         start = time.perf_counter()
+        y, songs = np.asarray(y), np.asarray(songs).astype(str)
+        rows = np.arange(len(X)) if rows is None else np.asarray(rows, dtype=np.int64)
         train_idx, test_idx = split_indices(songs, split)
-        if self._moments_of is not X:  # once per tensor, for every split
-            self._moments_of, self._moments = X, row_moments(X)
-        sums, squares = self._moments
-        X_train, X_test = X[train_idx], X[test_idx]
-        mean, std = channel_stats(X_train, (sums[train_idx], squares[train_idx]))
-        X_train, X_test = standardise(X_train, mean, std), standardise(X_test, mean, std)
+        train_rows, test_rows = rows[train_idx], rows[test_idx]
+        if moments is None:
+            if self._moments_of is not X:  # once per tensor, for every split
+                self._moments_of, self._moments = X, row_moments(X)
+            moments = self._moments
+        sums, squares = moments
+        values_per_row = X.shape[1] * X.shape[2]
+        mean, std = channel_stats(sums[train_rows], squares[train_rows], values_per_row)
         y_train, y_test = y[train_idx], y[test_idx]
-        test_songs = np.asarray([str(songs[i]) for i in test_idx])
+        test_songs = songs[test_idx]
         song_ids, first_rows = np.unique(test_songs, return_index=True)
         song_y = y_test[np.sort(first_rows)]  # every segment of a song has its label
         per_segment = len(song_ids) < len(test_songs)
         weights = class_weights(y_train)
-        sample_weight = np.array([weights[int(c)] for c in y_train], dtype=np.float32)
+        weight_of = np.zeros(int(y_train.max()) + 1, dtype=np.float32)
+        for label, weight in weights.items():
+            weight_of[label] = weight
+        sample_weight = weight_of[y_train]
         prepared = time.perf_counter()
         self._reset(seed)
         if log is not None:
             log.info(
-                "seed %d: %d training / %d test songs, input %s, %d parameters, class weights %s",
+                "seed %d: %d training / %d test rows, input %s, %d parameters, class weights %s",
                 seed,
                 len(train_idx),
                 len(test_idx),
@@ -216,13 +239,13 @@ class Trainer:
             for first in range(0, len(order), spec.batch_size):
                 batch = order[first : first + spec.batch_size]
                 logs = model.train_on_batch(
-                    X_train[batch],
+                    standardise(X[train_rows[batch]], mean, std),
                     y_train[batch],
                     sample_weight=sample_weight[batch],
                     return_dict=True,
                 )
             predict_start = time.perf_counter()
-            proba = self._predict(X_test)
+            proba = self._predict(X, test_rows, mean, std)
             penalty = sum(float(keras.ops.convert_to_numpy(x)) for x in model.losses)
             predicted = proba.argmax(axis=1)
             predictions.append((predicted, song_probabilities(proba, test_songs)[1].argmax(axis=1)))
@@ -264,16 +287,14 @@ class Trainer:
             if per_segment:  # several segments per song: the metrics of single segments too
                 segment = selection_metrics(y_test, by_segment, self.n_classes)
                 selections[name].update({f"segment_{k}": v for k, v in segment.items()})
-        train_songs = {str(songs[i]) for i in train_idx}
         return {
-            "n_train": len(train_songs),
+            "n_train": len(np.unique(songs[train_idx])),
             "n_test": len(song_ids),
             **(
                 {"n_train_segments": int(len(train_idx)), "n_test_segments": int(len(test_idx))}
                 if per_segment
                 else {}
             ),
-            "test_songs": [str(s) for s in dict.fromkeys(test_songs)],
             "channel_mean": mean.tolist(),
             "channel_std": std.tolist(),
             "class_weights": {str(k): v for k, v in weights.items()},
@@ -301,6 +322,8 @@ def train_run(
     seed: int,
     n_classes: int,
     log=None,
+    moments: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict:
     """One run of :class:`Trainer` with a model of its own (see :meth:`Trainer.run`)."""
-    return Trainer(X.shape[1:], n_classes, spec).run(X, y, songs, split, seed, log=log)
+    trainer = Trainer(X.shape[1:], n_classes, spec)
+    return trainer.run(X, y, songs, split, seed, log=log, moments=moments)

@@ -74,13 +74,13 @@ def duplicates(paths: list[str]) -> dict[str, str]:
 
 def check_collection(
     songs: pd.DataFrame, segment_s: float, pad: bool, cache: str | Path | None = None
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Check every song of the table (columns song, path, start, origin).
 
     ``segment_s`` is the segment's length in seconds. Returns a table (index: song) with
     ``duration_s``, ``sample_rate``, ``channels`` and ``short`` (the file ends before its
-    segment does), and one line per problem, each naming where the song is listed, the file,
-    what is wrong and, where it helps, what to do.
+    segment does), and the problems: ``(song, line)``, each line naming where the song is
+    listed, the file, what is wrong and, where it helps, what to do.
     """
     paths = list(songs["path"])
     headers = read_headers(paths, cache)
@@ -94,24 +94,27 @@ def check_collection(
         short = header.problem is None and header.duration_s < need
         rows.append({"song": song["song"], **asdict(header), "short": short})
         if header.problem:
-            problems.append(f"{song['origin']}: {header.problem}")
+            problems.append((song["song"], f"{song['origin']}: {header.problem}"))
         elif short and not pad:
-            problems.append(f"{song['origin']}: {too_short(song['path'], need, header.duration_s)}")
+            line = too_short(song["path"], need, header.duration_s)
+            problems.append((song["song"], f"{song['origin']}: {line}"))
         if song["path"] in repeats:
             first = repeats[song["path"]]
-            problems.append(
-                f"{song['origin']}: {song['path']} has the same bytes as {first} (song "
-                f"{song_of[first]}); list each recording once"
+            line = (
+                f"{song['path']} has the same bytes as {first} (song {song_of[first]}); "
+                "list each recording once"
             )
+            problems.append((song["song"], f"{song['origin']}: {line}"))
     table = pd.DataFrame(rows).set_index("song", drop=False)
     # in the order of the sheet's lines or the folder's paths (numbers compared as numbers)
-    problems.sort(key=lambda line: re.sub(r"\d+", lambda m: m[0].zfill(12), line))
+    problems.sort(key=lambda problem: re.sub(r"\d+", lambda m: m[0].zfill(12), problem[1]))
     return table, problems
 
 
-def problems_message(problems: list[str]) -> str:
-    """One error for every problem of a collection."""
+def problems_message(problems: list[tuple[str, str]]) -> str:
+    """One error for every problem of a collection (:func:`check_collection`'s)."""
     n = len(problems)
-    head = f"{n} song file{'s' if n > 1 else ''} cannot be used; fix or remove "
-    head += "them and run again (with --keep-going, every other song is processed):"
-    return "\n".join([head, *(f"  {line}" for line in problems)])
+    head = f"{n} song file{'s' if n > 1 else ''} cannot be used; fix or remove them and run "
+    head += "again, or set dataset.bad_files: skip to leave them out (with --keep-going, "
+    head += "every other song is processed):"
+    return "\n".join([head, *(f"  {line}" for _, line in problems)])

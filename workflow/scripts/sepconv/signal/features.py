@@ -148,7 +148,7 @@ class MelFile:
     """The log-mel spectrograms of one song's segments under one separator (``none``: the
     mixture's).
 
-    Stored as ``results/mels/{separator}/{song}.npz`` with ``mels`` float32
+    Stored as ``results/mels/{separator}/{block}/{song}.npz`` with ``mels`` float32
     ``(K, C, n_mels, n_frames)`` (K segments, C channels; a ``(C, n_mels, n_frames)`` array is
     taken as one segment), ``channels`` ``(C,)``, ``song`` and ``separator``.
     """
@@ -184,6 +184,18 @@ class MelFile:
             song=np.array(self.song),
             separator=np.array(self.separator),
         )
+
+    @staticmethod
+    def segments_in(path) -> int:
+        """The number of segments in the file ``path``, read from its header alone."""
+        with np.load(path) as npz, npz.zip.open("mels.npy") as member:
+            version = np.lib.format.read_magic(member)
+            read_header = {
+                (1, 0): np.lib.format.read_array_header_1_0,
+                (2, 0): np.lib.format.read_array_header_2_0,
+            }[version]
+            shape = read_header(member)[0]
+        return 1 if len(shape) == 3 else int(shape[0])
 
     @classmethod
     def load(cls, path) -> MelFile:
