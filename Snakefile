@@ -14,7 +14,7 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
-from sepconv.config import validate_config
+from sepconv.checks import validate_config
 from sepconv.errors import ConfigError
 
 min_version("9.0")
@@ -37,7 +37,6 @@ except ConfigError as err:
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/inputs.smk"
 include: "workflow/rules/dataset.smk"
 include: "workflow/rules/separate.smk"
 include: "workflow/rules/features.smk"

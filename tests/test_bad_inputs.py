@@ -17,7 +17,8 @@ import yaml
 from workflow_utils import TINY, UNDECODABLE, mel_path, run_snakemake
 
 from sepconv.blocks import song_block
-from sepconv.config import CONFIG, merge, validate_config
+from sepconv.checks import merge, validate_config
+from sepconv.config import CONFIG
 from sepconv.errors import InputError
 from sepconv.plan import load_songs
 

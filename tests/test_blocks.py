@@ -98,7 +98,7 @@ def test_a_count_that_grows_by_one_moves_songs_only_into_the_new_block():
 def test_a_separator_s_blocks_are_unions_of_the_per_song_blocks():
     songs = [f"song-{i:03d}" for i in range(66)]
     blocks = SongBlocks(songs, 9, {"spleeter": 2})
-    assert blocks.step("spleeter") == "spleeter" and blocks.step("hpss") == PER_SONG
+    assert blocks.scheme("spleeter") == "spleeter" and blocks.scheme("hpss") == PER_SONG
     for name in blocks.names("spleeter"):
         inside = blocks.songs("spleeter", name)
         parts = blocks.per_song_blocks("spleeter", name)

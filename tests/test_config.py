@@ -2,7 +2,8 @@ from pathlib import Path
 
 import yaml
 
-from sepconv.config import config_error, defaults
+from sepconv.checks import config_error
+from sepconv.config import defaults
 from sepconv.learning.models import ModelSpec
 from sepconv.separators.hpss import HpssParams
 from sepconv.signal.features import MelParams

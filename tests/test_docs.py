@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from workflow_utils import workflow_rules
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = [
@@ -19,11 +20,7 @@ DOCS = [
 #: Top-level entries of the repository a path in the docs can start with.
 TOP = ("workflow/", "tools/", "tests/", "config/", "envs/", "profiles/", "docs/", ".ci/")
 #: Rule names: every `rule NAME:` of the workflow.
-RULES = {
-    match
-    for path in [REPO / "Snakefile", *(REPO / "workflow" / "rules").glob("*.smk")]
-    for match in re.findall(r"^rule (\w+):", path.read_text(), re.MULTILINE)
-}
+RULES = workflow_rules()
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 LIBRARY = "\n".join(
     path.read_text()

@@ -3,7 +3,8 @@ import pytest
 
 from sepconv.config import channel_stems, representation_separators
 from sepconv.errors import ConfigError, InputError
-from sepconv.signal.features import MelFile, MelParams, channel_audio, log_mel
+from sepconv.signal.features import MelParams, channel_audio, log_mel
+from sepconv.signal.mels import MelFile
 from sepconv.signal.tensors import Tensor, row_moments, rows_path, stack_tensor
 
 PARAMS = MelParams.from_config()

@@ -5,7 +5,7 @@ import pytest
 
 from sepconv.errors import ConfigError
 from sepconv.names import STEMS
-from sepconv.separators import check_stems
+from sepconv.separators.check import check_stems
 from sepconv.separators.ladder import LadderParams, is_rung, separate_ladder, strength
 from sepconv.separators.quality import si_sdr, song_quality
 

@@ -86,7 +86,7 @@ def test_segment_settings_name_only_what_a_song_depends_on():
 
 def plan_of(overlay=None, **extra):
     """The plan of the default config with ``overlay`` merged over it (no Snakemake)."""
-    from sepconv.config import load_config, merge, validate_config
+    from sepconv.checks import load_config, merge, validate_config
 
     config = merge(load_config(), overlay or {})
     validate_config(config)

@@ -169,7 +169,7 @@ def test_quality_beside_gain(metrics):
 def test_pair_matrices_draw_accuracy_and_gain_panels():
     from pair_runs import pair_runs
 
-    from sepconv.learning.pairs import gains, summarise
+    from sepconv.evaluation.pairs import gains, summarise
 
     pairs = [("a", "b"), ("a", "c"), ("b", "c")]
     runs = pair_runs(dict(zip(pairs, (0.6, 0.8, 0.9), strict=True)), dict.fromkeys(pairs, 0.1))

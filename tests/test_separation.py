@@ -3,7 +3,7 @@ import pytest
 
 from sepconv.errors import SeparationError
 from sepconv.names import STEMS
-from sepconv.separators import check_stems
+from sepconv.separators.check import check_stems
 from sepconv.separators.hpss import HpssParams, harmonic_percussive, nn_median, separate_hpss
 from sepconv.separators.quality import si_sdr
 

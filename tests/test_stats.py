@@ -271,7 +271,8 @@ def test_per_genre_f1_and_differences():
 def test_genre_pairs_tables():
     from pair_runs import pair_runs
 
-    from sepconv.learning.pairs import gains, genre_pairs, summarise
+    from sepconv.evaluation.pairs import gains, summarise
+    from sepconv.learning.pairs import genre_pairs
 
     assert genre_pairs(["c", "a", "b"]) == [("a", "b"), ("a", "c"), ("b", "c")]
     # the baseline confuses (a, b) most; the model gains most there

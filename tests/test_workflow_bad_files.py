@@ -6,22 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import run_snakemake
+from workflow_utils import run_snakemake, write_clip
 
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
 SR = 22_050
 SMALL = {"filters": [4, 8], "batch_size": 2}
-
-
-def clip(path, seconds, seed):
-    """A mono tone with noise, at a rate other than the segments'."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * SR)) / SR
-    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), SR)
 
 
 GOOD = [f"{genre}.{i:05d}" for genre in ("blues", "jazz") for i in range(4)]
@@ -34,7 +25,7 @@ def collection(tmp_path_factory):
     (only its segment job finds it); one block holds them all."""
     root = tmp_path_factory.mktemp("bad") / "genres"
     for seed, song in enumerate(GOOD):
-        clip(root / song.split(".")[0] / f"{song}.wav", 12.0, seed)
+        write_clip(root / song.split(".")[0] / f"{song}.wav", 12.0, seed)
     sf.write(root / "blues" / "blues.empty.wav", np.zeros((0, 1), np.float32), SR)
     audio = np.full((12 * SR, 1), 0.1, np.float32)
     audio[5000] = np.nan

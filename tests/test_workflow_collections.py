@@ -1,13 +1,18 @@
 """Users' own collections: folder data sets, every bad file named before any job, and
 segment settings that re-run only the songs they concern."""
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import UNDECODABLE, run_snakemake, segment_path, stem_path
+from workflow_utils import (
+    UNDECODABLE,
+    dry_run_jobs,
+    run_snakemake,
+    segment_path,
+    stem_path,
+    write_clip,
+)
 
 from sepconv.blocks import song_block
 
@@ -16,32 +21,12 @@ SR = 22_050
 SMALL = {"filters": [4, 8], "batch_size": 2}
 
 
-def clip(path, seconds, seed):
-    """A mono tone with noise (at a rate other than the segments', so it resamples)."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * SR)) / SR
-    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), SR)
-
-
-def planned(proc):
-    """Job counts per rule, and (rule, wildcards) of every job, of a dry run."""
-    text = proc.stdout
-    if "Nothing to be done" in text + proc.stderr:
-        return {}, []
-    table = text.split("Job stats:")[1].split("total")[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
-    jobs = re.findall(r"^(?:local)?rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.M)
-    return counts, jobs
-
-
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory):
     """Four good songs in two genres, two of them with a start."""
     data = tmp_path_factory.mktemp("collection")
     for seed, song in enumerate(("a1", "a2", "b1", "b2")):
-        clip(data / f"{song}.wav", 14.0, seed)
+        write_clip(data / f"{song}.wav", 14.0, seed)
     return data
 
 
@@ -69,10 +54,16 @@ def sheet_config(sheet, **segment):
 
 
 def test_every_bad_file_is_named_in_one_error_before_any_job(collection, tmp_path):
+    # the good songs copied beside the bad ones: the fixture's folder stays as it was
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    for song, *_ in GOOD:
+        (folder / f"{song}.wav").write_bytes((collection / f"{song}.wav").read_bytes())
+    collection = folder
     whole = (collection / "a1.wav").read_bytes()
     (collection / "cut.wav").write_bytes(whole[: len(whole) // 2])
     (collection / "text.wav").write_text("this is not audio\n" * 100)
-    clip(collection / "short.wav", 9.0, 9)
+    write_clip(collection / "short.wav", 9.0, 9)
     (collection / "copy.wav").write_bytes((collection / "b1.wav").read_bytes())
     rows = [
         *GOOD,
@@ -98,7 +89,7 @@ def test_every_bad_file_is_named_in_one_error_before_any_job(collection, tmp_pat
 @pytest.fixture(scope="module")
 def padded_run(collection, tmp_path_factory):
     """The good songs and one short song, run with --keep-going: the short one fails."""
-    clip(collection / "short.wav", 9.0, 9)
+    write_clip(collection / "short.wav", 9.0, 9)
     sheet = write_sheet(collection, [*GOOD, ("short", "short.wav", "x", "")])
     workdir = tmp_path_factory.mktemp("work")
     proc = run_snakemake(
@@ -120,7 +111,7 @@ def songs_of(jobs):
 def test_turning_on_pad_plans_only_the_short_song(padded_run):
     sheet, workdir = padded_run
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=sheet_config(sheet, pad=True))
-    counts, jobs = planned(proc)
+    counts, jobs = dry_run_jobs(proc)
     assert songs_of(jobs) == ["short"]
     assert counts == {
         "segment_song": 1,
@@ -136,7 +127,7 @@ def test_turning_on_pad_plans_only_the_short_song(padded_run):
 def test_a_search_step_plans_only_songs_without_a_start(padded_run):
     sheet, workdir = padded_run
     config = sheet_config(sheet, pad=True, search_step=0.25)
-    counts, jobs = planned(run_snakemake(workdir, "tensors", "--dry-run", config=config))
+    counts, jobs = dry_run_jobs(run_snakemake(workdir, "tensors", "--dry-run", config=config))
     assert songs_of(jobs) == ["a2", "b1", "short"]
     assert counts["segment_song"] == 3
 
@@ -150,7 +141,7 @@ def test_a_changed_start_plans_only_its_song(padded_run):
         proc = run_snakemake(workdir, "tensors", "--dry-run", config=sheet_config(sheet, pad=True))
     finally:
         write_sheet(sheet.parent, [*GOOD, ("short", "short.wav", "x", "")])
-    counts, jobs = planned(proc)
+    counts, jobs = dry_run_jobs(proc)
     assert songs_of(jobs) == ["a1"] and counts["segment_song"] == 1
 
 
@@ -162,7 +153,7 @@ def test_the_pairs_target_on_a_tiny_sheet(tmp_path):
     lines = ["song\tpath\tgenre"]
     for genre_index, genre in enumerate(("ambient", "folk", "metal")):
         for i in range(2):
-            clip(tmp_path / f"{genre}{i}.wav", 12.0, 2 * genre_index + i)
+            write_clip(tmp_path / f"{genre}{i}.wav", 12.0, 2 * genre_index + i)
             lines.append(f"{genre}{i}\t{genre}{i}.wav\t{genre}")
     sheet = tmp_path / "songs.tsv"
     sheet.write_text("\n".join(lines) + "\n")
@@ -175,9 +166,9 @@ def test_the_pairs_target_on_a_tiny_sheet(tmp_path):
         "pairs": {"trials": 2, "pairs_per_job": 2},
     }
     work = tmp_path / "work"
-    counts, _ = planned(run_snakemake(work, "--dry-run", config=config))
+    counts, _ = dry_run_jobs(run_snakemake(work, "--dry-run", config=config))
     assert "train_pairs" not in counts and "collect_pairs" not in counts
-    counts, jobs = planned(run_snakemake(work, "pairs", "--dry-run", config=config))
+    counts, jobs = dry_run_jobs(run_snakemake(work, "pairs", "--dry-run", config=config))
     assert counts["train_pairs"] == 4  # 2 models x 2 blocks of pairs: 1-2 and 3-3
     assert {w for r, w in jobs if r == "train_pairs"} == {
         f"separator=hpss, model={model}, pairs={block}, seeds=1-2"
@@ -223,7 +214,7 @@ def test_a_folder_in_the_gtzan_layout_with_several_segments_per_song(tmp_path):
     root = tmp_path / "genres"
     for genre_index, genre in enumerate(("blues", "jazz")):
         for i in range(3):
-            clip(root / genre / f"{genre}.{i:05d}.wav", 12.0, 3 * genre_index + i)
+            write_clip(root / genre / f"{genre}.{i:05d}.wav", 12.0, 3 * genre_index + i)
     (root / "README.txt").write_text("not a song\n")
     (root / "blues" / "cover.jpg").write_bytes(b"\xff\xd8\xff")
     config = {

@@ -14,9 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, in_project_env, run_snakemake, segment_path, stem_path
+from workflow_utils import (
+    REPO,
+    dry_run_jobs,
+    in_project_env,
+    run_snakemake,
+    segment_path,
+    stem_path,
+)
 
-from sepconv.blocks import items_in, write_listing
+from sepconv.blocks import items_in, learned_block, song_block, write_listing
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow
@@ -77,6 +84,24 @@ def demucs_run(tiny_models, tmp_path_factory):
         config=demucs_config(tiny_models[0]),
     )
     return workdir
+
+
+def test_a_new_song_re_runs_only_its_demucs_block(tiny_models, demucs_run):
+    """house-04 joins the per-song block its id gives, which is dealt to one Demucs block:
+    that block alone is separated again, and no other song's stems."""
+    genres = {**CORPUS["synthetic"]["genres"], "house": 4}
+    config = {
+        **demucs_config(tiny_models[0]),
+        "dataset": {"synthetic": {**CORPUS["synthetic"], "genres": genres}},
+    }
+    proc = run_snakemake(
+        demucs_run, "tensors", "results/separation/quality.tsv", "--dry-run", config=config
+    )
+    counts, jobs = dry_run_jobs(proc)
+    block = learned_block(song_block("house-04", 64), 2)
+    assert counts["separate_demucs"] == 1
+    assert [w for r, w in jobs if r == "separate_demucs"] == [f"block={block}"]
+    assert counts["measure_separation"] == 1  # the Demucs block's quality, in its block
 
 
 def test_workflow_with_a_tiny_demucs_model(tiny_models, demucs_run):

@@ -10,7 +10,7 @@ from workflow_utils import TINY, mel_path, run_snakemake, segment_path, song_fol
 from sepconv.blocks import PER_SONG, SongBlocks
 from sepconv.layout import corpus_file
 from sepconv.names import STEMS
-from sepconv.signal.features import MelFile
+from sepconv.signal.mels import MelFile
 from sepconv.signal.tensors import Tensor
 
 pytestmark = pytest.mark.workflow

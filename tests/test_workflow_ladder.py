@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, TINY, run_snakemake, segment_path, stem_path
+from workflow_utils import REPO, TINY, dry_run_jobs, run_snakemake, segment_path, stem_path
 
 from sepconv.names import STEMS
 
@@ -55,8 +55,7 @@ def test_the_ladder_overlay_plans_every_rung(tmp_path):
     proc = run_snakemake(
         tmp_path, "--dry-run", "--configfile", str(REPO / "config" / "ladder.yaml")
     )
-    table = proc.stdout.split("Job stats:")[1].split("total")[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    counts = dry_run_jobs(proc)[0]
     rungs = sorted(set(re.findall(r"wildcards: separator=(ladder-[\d.]+), block=", proc.stdout)))
     assert rungs == ["ladder-0", "ladder-0.5", "ladder-0.75", "ladder-0.9", "ladder-1"]
     assert counts["separate_ladder"] == 5 * 8  # every rung in every block
@@ -72,8 +71,7 @@ def test_without_a_stems_model_the_gain_against_quality_is_not_planned(tmp_path)
         "models": {"stems3-conv": {"enabled": False}, "stems3-sepconv": {"enabled": False}},
     }
     proc = run_snakemake(tmp_path, "--dry-run", config=config)
-    table = proc.stdout.split("Job stats:")[1].split("total")[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    counts = dry_run_jobs(proc)[0]
     assert counts["collect_quality"] == 1 and "relate_gain_quality" not in counts
     config["models"] = {"stems3-sepconv": {"enabled": False}}  # stems3-conv back
     proc = run_snakemake(tmp_path, "--dry-run", config=config)

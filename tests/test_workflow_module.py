@@ -1,11 +1,10 @@
 """The workflow used as a Snakemake module from another folder, as snakedeploy and the
 workflow catalog deploy it: `module` + `use rule * from ... as sepconv_*`."""
 
-import re
 import subprocess
 
 import pytest
-from workflow_utils import REPO, SNAKEMAKE
+from workflow_utils import REPO, SNAKEMAKE, dry_run_jobs
 
 from sepconv.blocks import song_block
 
@@ -45,14 +44,9 @@ def snakemake(folder, *args):
     return proc.stdout + proc.stderr
 
 
-def job_counts(output: str) -> dict[str, int]:
-    table = output.split("Job stats:")[1].split("total")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
-
-
 def test_the_default_experiment_plans_as_a_module(tmp_path):
     user_workflow(tmp_path)
-    counts = job_counts(snakemake(tmp_path, "sepconv_all", "--dry-run"))
+    counts = dry_run_jobs(snakemake(tmp_path, "sepconv_all", "--dry-run"))[0]
     # mix-conv once, the three models on separated stems per separator (oracle, hpss): 7
     # (separator, model) pairs, 50 seeds in blocks of 25
     assert {rule: n for rule, n in counts.items() if "train_model" in rule} == {

@@ -1,11 +1,9 @@
 """Bad audio fails only its own block; a new or changed song plans only its block's jobs."""
 
-import re
-
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import mel_path, run_snakemake
+from workflow_utils import dry_run_jobs, mel_path, run_snakemake, write_clip
 
 from sepconv.blocks import song_block
 
@@ -20,14 +18,6 @@ ONE_SONG_PLAN = {
     "stack_tensor": 4,
     "tensors": 1,
 }
-
-
-def write_clip(path, seed, seconds=12.0, sr=22_050):
-    """A mono clip: a tone with noise, at a rate other than the segments' (so it resamples)."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * sr)) / sr
-    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
-    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), sr)
 
 
 def write_sheet(directory, songs):
@@ -52,22 +42,13 @@ def config_for(directory):
     }
 
 
-def planned(proc):
-    """(rule, song) of every job in a dry run, and the job counts per rule."""
-    text = proc.stdout
-    jobs = re.findall(r"^rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.MULTILINE)
-    table = text.split("Job stats:")[1].split("total")[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
-    return jobs, counts
-
-
 @pytest.fixture(scope="module")
 def sheet_run(tmp_path_factory):
     """Five songs, one of them random bytes named .wav, run with --keep-going."""
     data = tmp_path_factory.mktemp("data")
     songs = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y"), ("broken", "y")]
     for seed, (song, _) in enumerate(songs[:4]):
-        write_clip(data / f"{song}.wav", seed)
+        write_clip(data / f"{song}.wav", 12.0, seed)
     (data / "broken.wav").write_bytes(np.random.default_rng(9).bytes(50_000))
     write_sheet(data, songs)
     workdir = tmp_path_factory.mktemp("work")
@@ -92,10 +73,10 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
     good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y")]
     write_sheet(data, good)
     run_snakemake(workdir, "tensors", config=config_for(data))
-    write_clip(data / "b3.wav", seed=7)
+    write_clip(data / "b3.wav", 12.0, 7)
     write_sheet(data, [*good, ("b3", "y")])
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
-    jobs, counts = planned(proc)
+    counts, jobs = dry_run_jobs(proc)
     assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}  # the song table gains a row
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
     assert per_song and all(f"block={block_of('b3')}" in w for w in per_song)
@@ -103,22 +84,23 @@ def test_a_new_song_plans_only_its_own_per_song_jobs(sheet_run):
 
 def test_touched_audio_reruns_nothing_and_changed_audio_only_its_song(sheet_run):
     # the profile's max-checksum-file-size: an input newer than its outputs but with the
-    # content recorded when they were made does not count as changed
+    # content recorded when they were made does not count as changed. A song of its own,
+    # so that the files the other tests read stay as the fixture made them.
     data, workdir, _ = sheet_run
-    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y")]
+    good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y"), ("c1", "x")]
+    write_clip(data / "c1.wav", 30.0, 12)  # 1.3 MB: above Snakemake's default
     write_sheet(data, good)
-    write_clip(data / "a1.wav", seed=0, seconds=30.0)  # 1.3 MB: above Snakemake's default
     run_snakemake(workdir, "tensors", config=config_for(data))
-    (data / "a1.wav").touch()
+    (data / "c1.wav").touch()
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
     assert "Nothing to be done" in proc.stdout + proc.stderr
-    write_clip(data / "a1.wav", seed=11, seconds=30.0)  # new content
+    write_clip(data / "c1.wav", 30.0, 11)  # new content
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config_for(data))
-    jobs, counts = planned(proc)
+    counts, jobs = dry_run_jobs(proc)
     # the song table waits for every block's segments: written again, with the same rows
     assert counts == {**ONE_SONG_PLAN, "write_song_table": 1}
     per_song = [wildcards for rule, wildcards in jobs if rule in PER_SONG_RULES]
-    assert per_song and all(f"block={block_of('a1')}" in w for w in per_song)
+    assert per_song and all(f"block={block_of('c1')}" in w for w in per_song)
 
 
 def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
@@ -134,7 +116,7 @@ def test_an_edited_artist_reruns_the_splits_and_no_spectrogram(sheet_run):
     run_snakemake(workdir, *targets, config=config_for(data))
     write([*rows[:3], ("b2", "y", "eve")])
     proc = run_snakemake(workdir, *targets, "--dry-run", config=config_for(data))
-    _, counts = planned(proc)
+    counts, _ = dry_run_jobs(proc)
     assert "compute_mel" not in counts and "separate_hpss" not in counts
     assert counts["write_song_table"] == 1 and counts["split_songs"] == 2
 
@@ -170,7 +152,7 @@ def test_a_failing_song_costs_the_other_songs_of_its_block_one_more_cut(tmp_path
     data.mkdir()
     good = [("a1", "x"), ("a2", "x"), ("b1", "y"), ("b2", "y"), ("b3", "y")]
     for seed, (song, _) in enumerate(good):
-        write_clip(data / f"{song}.wav", seed)
+        write_clip(data / f"{song}.wav", 12.0, seed)
     write_sheet(data, good)
     config = {**config_for(data), "song_blocks": 8}
     run_snakemake(workdir, "tensors", config=config)
@@ -191,7 +173,7 @@ def test_a_failing_song_costs_the_other_songs_of_its_block_one_more_cut(tmp_path
             assert path.stat().st_mtime_ns == mtime  # every other block as it was
     write_sheet(data, good)
     proc = run_snakemake(workdir, "tensors", "--dry-run", config=config)
-    _, counts = planned(proc)
+    counts, _ = dry_run_jobs(proc)
     assert counts["segment_song"] == 1 and counts["separate_hpss"] == 1
     run_snakemake(workdir, "tensors", config=config)
     assert shared.with_suffix(".sha256").read_bytes() == listing

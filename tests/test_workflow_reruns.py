@@ -1,17 +1,19 @@
-"""What a change re-runs, predicted from the song ids and the counts: new or removed songs
-plan exactly the blocks that gain or lose one, whatever multiple of a count the collection
-crosses; a new separator plans only its own jobs; an edited library module re-runs exactly
-the jobs whose steps import it, and an edited docstring or comment nothing; a block made
-again with the same bytes re-runs nothing after it.
+"""What a change re-runs, predicted from three things (docs/execution.md, "What re-runs"):
+the blocks, fixed by the song ids and the counts (new or removed songs plan exactly the
+blocks that gain or lose one, whatever multiple of a count the collection crosses; a changed
+count moves songs); what a job depends on, its inputs and parameters (a new separator plans
+only its own jobs; an edited library module or step re-runs exactly the jobs whose steps
+import it, an edited docstring or comment nothing); and what follows a block, through its
+listing (a block made again with the same bytes re-runs nothing after it; a deleted block's
+folder or listing is made again).
 
 The workflow is copied into a temporary folder so that its library can be edited there.
 """
 
-import re
 import shutil
 
 import pytest
-from workflow_utils import REPO, TINY, run_snakemake
+from workflow_utils import REPO, TINY, dry_run_jobs, run_snakemake
 
 from sepconv.blocks import PER_SONG, SongBlocks
 
@@ -27,17 +29,6 @@ CONFIG = {
 }
 #: the per-song steps, each with one job per block that gains or loses a song
 PER_SONG_RULES = ("synthesize_song", "segment_song", "separate_oracle", "separate_hpss")
-
-
-def plan(proc) -> tuple[dict[str, int], list[tuple[str, str]]]:
-    """Job counts per rule, and (rule, wildcards) of every job, of a dry run."""
-    text = proc.stdout
-    if "Nothing to be done" in text + proc.stderr:
-        return {}, []
-    table = text.split("Job stats:")[1].split("total")[0]
-    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
-    jobs = re.findall(r"^(?:local)?rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.M)
-    return counts, jobs
 
 
 def with_genres(**counts):
@@ -68,7 +59,7 @@ def copy_run(tmp_path_factory):
             REPO / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", ".venv")
         )
     workdir = copy / "run"
-    targets = ("tensors", "results/separation/quality.tsv")
+    targets = ("tensors", "results/separation/quality.tsv", "results/splits/seed1.tsv")
     run_snakemake(workdir, *targets, config=CONFIG, snakefile=copy / "Snakefile")
     return copy, workdir, targets
 
@@ -78,7 +69,7 @@ def dry_run(copy_run, config=CONFIG):
     proc = run_snakemake(
         workdir, *targets, "--dry-run", config=config, snakefile=copy / "Snakefile"
     )
-    return plan(proc)
+    return dry_run_jobs(proc)
 
 
 @pytest.mark.parametrize("more", [1, 2, 3])
@@ -188,6 +179,79 @@ def test_dropped_intermediates_are_made_again_only_for_the_blocks_that_need_them
     )
     more = {**with_genres(house=GENRES["house"] + 1), "intermediates": "drop"}
     gained = changed_blocks(songs_of(CONFIG), songs_of(more))
-    counts, jobs = plan(run_snakemake(tmp_path, *targets, "--dry-run", config=more))
+    counts, jobs = dry_run_jobs(run_snakemake(tmp_path, *targets, "--dry-run", config=more))
     for rule in PER_SONG_RULES:
         assert {w.split("block=")[1] for r, w in jobs if r == rule} == gained, rule
+
+
+def edited(copy_run, module, line="\nCHANGED = 1\n"):
+    """A dry run after a line of code is added to ``module`` of the copy (then restored)."""
+    path = copy_run[0] / "workflow/scripts" / module
+    original = path.read_text()
+    try:
+        path.write_text(original + line)
+        return dry_run(copy_run)
+    finally:
+        path.write_text(original)
+
+
+def test_an_edit_to_the_splits_plans_the_splits_and_no_separation_or_spectrogram(copy_run):
+    counts, _ = edited(copy_run, "sepconv/learning/splits.py")
+    assert counts == {"split_songs": 1}
+
+
+def test_an_edit_to_the_ladder_plans_no_hpss_job(copy_run):
+    assert edited(copy_run, "sepconv/separators/ladder.py")[0] == {}
+
+
+def test_an_edited_step_script_re_runs_its_rule_and_what_follows(copy_run):
+    """Snakemake's own code trigger: a step script newer than its rule's outputs."""
+    copy, workdir, _ = copy_run
+    script = copy / "workflow/scripts/separate_hpss.py"
+    original = script.read_text()
+    try:
+        script.write_text(original + "\n# a comment\n")
+        counts, _ = dry_run(copy_run)
+        blocks = len(SongBlocks(songs_of(CONFIG), COUNT).names(PER_SONG))
+        assert counts["separate_hpss"] == blocks and counts["stack_tensor"] == 3
+        assert "segment_song" not in counts and "separate_oracle" not in counts
+    finally:
+        script.write_text(original)
+        # older than the outputs again, as it was
+        stamp = (workdir / "results/stems/hpss/0.sha256").stat().st_mtime
+        import os
+
+        os.utime(script, (stamp - 60, stamp - 60))
+    assert dry_run(copy_run)[0] == {}
+
+
+@pytest.mark.parametrize("what", ["folder", "listing"])
+def test_a_deleted_block_folder_or_listing_plans_that_block_again(copy_run, what):
+    copy, workdir, _ = copy_run
+    folder = workdir / "results/stems/hpss/0"
+    saved = workdir / "saved"
+    target = folder if what == "folder" else folder.with_suffix(".sha256")
+    shutil.move(target, saved)
+    try:
+        counts, jobs = dry_run(copy_run)
+        assert [w for r, w in jobs if r == "separate_hpss"] == ["block=0"]
+        assert counts["compute_mel"] == 1 and "segment_song" not in counts
+    finally:
+        shutil.move(saved, target)
+    assert dry_run(copy_run)[0] == {}
+
+
+def test_a_changed_song_blocks_moves_songs_and_re_runs_the_blocks_it_changes(copy_run):
+    """A count is a block's name: 5 blocks in place of 4 move the songs the jump hash moves
+    (into the new block) and re-run every block that gains or loses one."""
+    config = {**CONFIG, "song_blocks": COUNT + 1}
+    songs = songs_of(CONFIG)
+    before, after = SongBlocks(songs, COUNT), SongBlocks(songs, COUNT + 1)
+    moved = {
+        song for song in songs if after.block_of(PER_SONG, song) != before.block_of(PER_SONG, song)
+    }
+    assert moved and all(after.block_of(PER_SONG, song) == str(COUNT) for song in moved)
+    changed = before.changed(after)
+    counts, jobs = dry_run(copy_run, config)
+    for rule in PER_SONG_RULES:
+        assert {w.split("block=")[1] for r, w in jobs if r == rule} == changed, rule

@@ -17,7 +17,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from workflow_utils import REPO, in_project_env, run_snakemake, segment_path, stem_path
+from workflow_utils import (
+    REPO,
+    dry_run_jobs,
+    in_project_env,
+    run_snakemake,
+    segment_path,
+    stem_path,
+)
 
 from sepconv.blocks import items_in, write_listing
 from sepconv.corpus.render import synthesize_song
@@ -155,24 +162,19 @@ def test_a_song_gets_the_same_stems_in_any_block(tiny_models, spleeter_run, tmp_
             assert (tmp_path / "stems" / song / f"{stem}.wav").read_bytes() == in_run, (song, stem)
 
 
-def planned(proc) -> dict[str, int]:
-    table = (proc.stdout + proc.stderr).split("Job stats:")[1].split("total")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
-
-
 def test_blocks_stay_put_as_songs_come_and_go(tiny_models, spleeter_run):
     more = run_snakemake(
         spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=4)
     )
-    assert planned(more)["separate_spleeter"] == 1  # house-04 joins house-01's block
+    assert dry_run_jobs(more)[0]["separate_spleeter"] == 1  # house-04 joins house-01's block
     assert "wildcards: block=1" in more.stdout
     fewer = run_snakemake(
         spleeter_run, "tensors", "--dry-run", config=spleeter_config(tiny_models, songs=2)
     )
     # house-03's block runs again without it; none other
-    assert planned(fewer)["separate_spleeter"] == 1
+    assert dry_run_jobs(fewer)[0]["separate_spleeter"] == 1
     assert "wildcards: block=1" in fewer.stdout
-    assert planned(fewer)["stack_tensor"] == 4  # the tensors do change
+    assert dry_run_jobs(fewer)[0]["stack_tensor"] == 4  # the tensors do change
     # threads and resources given for the rule reach every block job
     config = spleeter_config(tiny_models)
     config["spleeter"]["threads"] = 1

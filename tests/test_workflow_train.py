@@ -10,7 +10,7 @@ import time
 
 import pandas as pd
 import pytest
-from workflow_utils import TINY, processes_running, run_snakemake, snakemake_command
+from workflow_utils import TINY, dry_run_jobs, processes_running, run_snakemake, snakemake_command
 
 from sepconv.blocks import read_listing
 
@@ -26,13 +26,6 @@ CONFIG = {
     "epochs": 1,
     "models": {name: SMALL for name in MODELS},
 }
-
-
-def planned_jobs(proc) -> dict[str, int]:
-    """Rule -> job count from the 'Job stats' table of a dry run."""
-    text = proc.stdout + proc.stderr
-    table = text.split("Job stats:")[1].split("total")[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +99,7 @@ def test_every_model_uses_the_seed_split(runs_dir):
 def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
     config = {**CONFIG, "models": {**CONFIG["models"], "stems3-sepconv": {**SMALL, "l2": 0.01}}}
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config=config)
-    assert planned_jobs(proc) == {"train_model": 1, "runs": 1}
+    assert dry_run_jobs(proc)[0] == {"train_model": 1, "runs": 1}
     outputs = re.findall(r"^\s*output: (.+)$", proc.stdout, re.MULTILINE)
     folder = "results/runs/hpss/stems3-sepconv/seeds1-2"
     assert outputs == [f"{folder}, {folder}.sha256"]
@@ -115,7 +108,7 @@ def test_changed_hyperparameter_retrains_only_that_model(runs_dir):
 def test_more_trials_add_only_the_new_seeds(runs_dir):
     # seeds 1-2 are one block; seed 3 starts the next
     proc = run_snakemake(runs_dir, "runs", "--dry-run", config={**CONFIG, "trials": 3})
-    assert planned_jobs(proc) == {"split_songs": 1, "train_model": 4, "runs": 1}
+    assert dry_run_jobs(proc)[0] == {"split_songs": 1, "train_model": 4, "runs": 1}
     assert set(re.findall(r"wildcards: .*seeds=(\S+)", proc.stdout)) == {"3-3"}
 
 
@@ -193,7 +186,7 @@ def test_report(runs_dir):
 
 def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
-    assert planned_jobs(proc) == {
+    assert dry_run_jobs(proc)[0] == {
         "plot_figures": 2,
         "plot_quality": 1,
         "relate_gain_quality": 1,

@@ -1,6 +1,8 @@
 """Run Snakemake itself on small configs in a temporary directory."""
 
+import functools
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +138,46 @@ def mel_path(workdir: Path, separator: str, song: str) -> Path:
     from sepconv.layout import mel_file
 
     return Path(mel_file(song_folder(workdir, f"mels/{separator}", song), song))
+
+
+def dry_run_jobs(proc) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """What a dry run plans (its process, or what it printed): the job count per rule (its
+    'Job stats' table) and (rule, wildcards) of every job that has wildcards; nothing when
+    there is nothing to be done."""
+    text = proc if isinstance(proc, str) else proc.stdout + proc.stderr
+    if "Job stats:" not in text:
+        return {}, []
+    table = text.split("Job stats:")[1].split("total")[0]
+    counts = {m[1]: int(m[2]) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.MULTILINE)}
+    jobs = re.findall(r"^(?:local)?rule (\w+):\n(?:\s+.*\n)*?\s+wildcards: ([^\n]*)", text, re.M)
+    return counts, jobs
+
+
+def write_clip(path: Path, seconds: float, seed: int, sr: int = 22_050) -> Path:
+    """A mono clip, a tone with noise whose pitch the seed sets, at a rate other than the
+    segments' (so it resamples): a song for the tests of sheets and folders."""
+    import numpy as np
+    import soundfile as sf
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(seconds * sr)) / sr
+    tone = 0.3 * np.sin(2 * np.pi * (110 + 20 * seed) * t) * (1 + np.sin(2 * np.pi * 2 * t)) / 2
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, (tone + 0.05 * rng.standard_normal(t.size)).astype(np.float32), sr)
+    return path
+
+
+@functools.cache
+def workflow_rules() -> frozenset[str]:
+    """Every rule of the workflow, as Snakemake lists them (the learned separators' rules are
+    made in a loop, so the rule files alone do not name them)."""
+    proc = subprocess.run(
+        [str(SNAKEMAKE), "--list-rules", "--snakefile", str(REPO / "Snakefile")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    return frozenset(
+        line.strip() for line in proc.stdout.splitlines() if re.fullmatch(r"\s*\w+", line)
+    )

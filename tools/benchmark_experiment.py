@@ -359,7 +359,7 @@ INSTEAD = {"spleeter": spleeter_loop, "demucs": demucs_cli}
 def separation_only(workdir: Path, overlays: list[Path], cores: int) -> None:
     """Each learned separator's stage alone, in the order of `separators`, against what a
     user would do instead on the same songs; then their time per song side by side."""
-    from sepconv.config import load_config
+    from sepconv.checks import load_config
 
     config = load_config(*overlays)
     learned = [separator for separator in config["separators"] if separator in INSTEAD]
@@ -429,8 +429,9 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
 
     import numpy as np
 
-    from sepconv.config import enabled_models, load_config
-    from sepconv.layout import TENSOR
+    from sepconv.checks import load_config
+    from sepconv.config import enabled_models
+    from sepconv.layout import TENSOR_FILE
     from sepconv.learning.models import ModelSpec
     from sepconv.learning.splits import load_split
     from sepconv.learning.training import train_run
@@ -443,7 +444,7 @@ def loop_main(workdir: Path, overlays: list[Path], threads: int) -> None:
     tensors = {}
     for run in records(workdir):
         entry = models[run["model"]]
-        path = workdir / TENSOR.format(
+        path = workdir / TENSOR_FILE.format(
             separator=run["separator"], representation=entry["representation"]
         )
         if path not in tensors:  # a plain loop holds the tensor in memory

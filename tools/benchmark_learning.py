@@ -79,10 +79,11 @@ def make_spectrograms(workdir: Path, config_path: Path, representation: str) -> 
     the per-song half would leave them; returns the songs, rows and bytes written."""
     from sepconv import layout
     from sepconv.blocks import write_listing
-    from sepconv.config import load_config
-    from sepconv.corpus.songs import write_labels
+    from sepconv.checks import load_config
+    from sepconv.corpus.labels import write_labels
     from sepconv.plan import Plan, load_songs
-    from sepconv.signal.features import MelFile, MelParams
+    from sepconv.signal.features import MelParams
+    from sepconv.signal.mels import MelFile
 
     config = load_config(config_path)
     songs = load_songs(config)
@@ -94,7 +95,7 @@ def make_spectrograms(workdir: Path, config_path: Path, representation: str) -> 
     rng = np.random.default_rng(0)
     written = 0
     for block in plan.block_names(separator):
-        folder = workdir / layout.MELS.format(separator=separator, block=block)
+        folder = workdir / layout.MEL_FOLDER.format(separator=separator, block=block)
         folder.mkdir(parents=True)
         for song in plan.block_songs(block, separator):
             shape = (per_song, len(channels), params.n_mels, params.n_frames)

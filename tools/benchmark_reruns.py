@@ -74,7 +74,7 @@ def song_ids(config: dict) -> list[str]:
 
 
 def print_plans(workdir: Path, overlays: list[Path], genre: str, songs: int, tmp: Path) -> None:
-    from sepconv.config import load_config
+    from sepconv.checks import load_config
 
     config = load_config(*overlays)
     base = dict(config["dataset"]["synthetic"]["genres"])

@@ -49,7 +49,7 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="seeds timed per size")
     args = parser.parse_args(argv)
 
-    from sepconv.corpus.songs import read_labels, write_labels
+    from sepconv.corpus.labels import read_labels, write_labels
     from sepconv.learning.splits import save_split, split_songs
 
     print(f"{'songs':>8} {'artists':>8} {'read s':>7} {'split s':>8} {'write s':>8} {'test':>6}")

@@ -53,9 +53,10 @@ def main(argv=None) -> None:
     runtime = backend.configure(threads=args.threads)
     import keras
 
-    from sepconv.config import enabled_models, load_config
+    from sepconv.checks import load_config
+    from sepconv.config import enabled_models
     from sepconv.corpus.songs import load_song_table
-    from sepconv.layout import TENSOR
+    from sepconv.layout import TENSOR_FILE
     from sepconv.learning.models import ModelSpec
     from sepconv.learning.splits import load_split, split_songs
     from sepconv.learning.training import train_run
@@ -86,7 +87,7 @@ def main(argv=None) -> None:
     for name in models:
         spec = ModelSpec.from_config(config["models"][name], args.epochs or config["epochs"])
         mix_only = config["representations"][spec.representation] == ["mixture"]
-        tensor = results.parent / TENSOR.format(
+        tensor = results.parent / TENSOR_FILE.format(
             separator="none" if mix_only else separator, representation=spec.representation
         )
         if not tensor.exists():

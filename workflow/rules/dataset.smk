@@ -4,11 +4,9 @@
 
 
 rule synthesize_song:
-    input:
-        code=step_script("synthesize_song.py"),
     output:
-        folder=block_folder(layout.CORPUS, intermediate=True),
-        listing=block_listing(layout.CORPUS),
+        folder=block_folder(layout.CORPUS_FOLDER, intermediate=True),
+        listing=block_listing(layout.CORPUS_FOLDER),
     log:
         "logs/corpus/{block}.log",
     benchmark:
@@ -18,10 +16,10 @@ rule synthesize_song:
     resources:
         **get_resources("synthesize_song"),
     params:
-        library=library_code("synthesize_song.py"),
+        code=step_code("synthesize_song.py"),
         # each song's genre and artist, so that a new or changed song re-runs its block
         songs=get_synthesis_jobs,
-        synthetic=PLAN.synthesis_settings(),
+        synthetic=get_synthesis_settings,
     script:
         "../scripts/synthesize_song.py"
 
@@ -33,21 +31,10 @@ rule synthesize_song:
 # the songs left out under dataset.bad_files: skip, with their reasons.
 rule write_song_table:
     input:
-        segments=listings_read(PLAN.segment_folders_all()),
-        excluded=PLAN.segment_exclusions_all(),
-        code=step_script("write_song_table.py"),
+        unpack(get_segmented),
     output:
         tsv="results/songs.tsv",
-        # in the report where songs may be left out
-        excluded=(
-            report(
-                "results/excluded.tsv",
-                caption="../report/excluded.rst",
-                category="0. Songs left out",
-            )
-            if config["dataset"]["bad_files"] == "skip"
-            else "results/excluded.tsv"
-        ),
+        excluded=in_report("results/excluded.tsv", "songs left out", "excluded.rst"),
     log:
         "logs/songs.log",
     benchmark:
@@ -56,25 +43,23 @@ rule write_song_table:
     conda:
         MAIN_ENV
     params:
-        library=library_code("write_song_table.py"),
-        songs=PLAN.labels(),
+        code=step_code("write_song_table.py"),
+        songs=get_song_labels,
         # the songs the check of every file's header left out (dataset.bad_files: skip)
-        excluded=PLAN.excluded,
+        excluded=get_excluded,
     script:
         "../scripts/write_song_table.py"
 
 
 rule segment_song:
     input:
+        unpack(get_corpus),
         # a sheet's or folder's audio files, or the synthetic corpus's block
         audio=get_song_audio,
-        corpus=get_corpus_folders,
-        listings=get_corpus_listings,
-        code=step_script("segment_song.py"),
     output:
-        folder=block_folder(layout.SEGMENTS, intermediate=True),
-        listing=block_listing(layout.SEGMENTS),
-        excluded=layout.SEGMENTS_EXCLUDED,
+        folder=block_folder(layout.SEGMENT_FOLDER, intermediate=True),
+        listing=block_listing(layout.SEGMENT_FOLDER),
+        excluded=layout.SEGMENT_EXCLUSIONS,
     log:
         "logs/segments/{block}.log",
     benchmark:
@@ -85,7 +70,7 @@ rule segment_song:
         # a song is read block by block: its length counts for the time, not the memory
         **get_resources("segment_song"),
     params:
-        library=library_code("segment_song.py"),
+        code=step_code("segment_song.py"),
         # each song's file, start and settings, so that a change to one re-runs its block
         songs=get_segment_jobs,
         n_samples=SEGMENT_SAMPLES,

@@ -1,11 +1,11 @@
-# Aggregate the training runs: the metrics table, Table 1, significance tests and figures.
+# Aggregate the training runs: the metrics table, Table 1, significance tests and figures; the
+# separation quality of every separator's stems and its relation to the classification gain;
+# the genre-pair experiment's tables.
 
 
 rule collect_metrics:
     input:
-        runs=folders_read(PLAN.run_folders()),
-        listings=get_training_listings(),
-        code=step_script("collect_metrics.py"),
+        unpack(get_runs),
     output:
         tsv="results/metrics.tsv",
         genres="results/genre_f1.tsv",
@@ -18,9 +18,9 @@ rule collect_metrics:
     conda:
         MAIN_ENV
     params:
-        library=library_code("collect_metrics.py"),
+        code=step_code("collect_metrics.py"),
         # the runs it covers, so that fewer trials or models re-run it (see the profile)
-        runs=PLAN.run_ids(),
+        runs=get_run_ids,
     script:
         "../scripts/collect_metrics.py"
 
@@ -28,13 +28,8 @@ rule collect_metrics:
 rule make_table1:
     input:
         metrics=rules.collect_metrics.output.tsv,
-        code=step_script("make_table1.py"),
     output:
-        tsv=report(
-            "results/table1.tsv",
-            caption="../report/table1.rst",
-            category="1. Table 1",
-        ),
+        tsv=in_report("results/table1.tsv", "Table 1", "table1.rst"),
         md="results/table1.md",
     log:
         "logs/table1.log",
@@ -44,7 +39,7 @@ rule make_table1:
     conda:
         MAIN_ENV
     params:
-        library=library_code("make_table1.py"),
+        code=step_code("make_table1.py"),
         baseline=config["baseline"],
     script:
         "../scripts/make_table1.py"
@@ -54,17 +49,10 @@ rule test_significance:
     input:
         metrics=rules.collect_metrics.output.tsv,
         genres=rules.collect_metrics.output.genres,
-        code=step_script("test_significance.py"),
     output:
-        tsv=report(
-            "results/significance.tsv",
-            caption="../report/significance.rst",
-            category="2. Significance",
-        ),
-        genres=report(
-            "results/genre_differences.tsv",
-            caption="../report/genre_differences.rst",
-            category="2. Significance",
+        tsv=in_report("results/significance.tsv", "significance", "significance.rst"),
+        genres=in_report(
+            "results/genre_differences.tsv", "significance", "genre_differences.rst"
         ),
     log:
         "logs/significance.log",
@@ -74,7 +62,7 @@ rule test_significance:
     conda:
         MAIN_ENV
     params:
-        library=library_code("test_significance.py"),
+        code=step_code("test_significance.py"),
         baseline=config["baseline"],
         statistics=config["statistics"],
     script:
@@ -87,7 +75,6 @@ rule plot_figures:
         confusion=rules.collect_metrics.output.confusion,
         significance=rules.test_significance.output.tsv,
         genres=rules.test_significance.output.genres,
-        code=step_script("plot_figures.py"),
     output:
         **get_figure_outputs(),
     log:
@@ -100,7 +87,7 @@ rule plot_figures:
     conda:
         MAIN_ENV
     params:
-        library=library_code("plot_figures.py"),
+        code=step_code("plot_figures.py"),
         baseline=config["baseline"],
         figures=config["figures"],
     script:
@@ -111,13 +98,9 @@ rule plot_figures:
 # song by song), then every block's table in one, with its summary.
 rule measure_separation:
     input:
-        estimates=get_quality_folders("estimates"),
-        segments=get_quality_folders("segments"),
-        references=get_quality_folders("references"),
-        listings=get_quality_listings,
-        code=step_script("measure_separation.py"),
+        unpack(get_quality_inputs),
     output:
-        tsv=layout.QUALITY,
+        tsv=layout.QUALITY_TABLE,
     log:
         "logs/separation/{separator}/{block}.log",
     benchmark:
@@ -127,7 +110,7 @@ rule measure_separation:
     resources:
         **get_resources("measure_separation"),
     params:
-        library=library_code("measure_separation.py"),
+        code=step_code("measure_separation.py"),
         # the songs measured, with their genres
         songs=get_quality_songs,
     script:
@@ -136,14 +119,13 @@ rule measure_separation:
 
 rule collect_quality:
     input:
-        tables=get_quality_tables(),
-        code=step_script("collect_quality.py"),
+        tables=get_quality_tables,
     output:
         tsv="results/separation/quality.tsv",
-        summary=report(
+        summary=in_report(
             "results/separation/summary.tsv",
-            caption="../report/separation_summary.rst",
-            category="0. Separation quality",
+            "separation quality",
+            "separation_summary.rst",
         ),
     log:
         "logs/separation/quality.log",
@@ -153,9 +135,9 @@ rule collect_quality:
     conda:
         MAIN_ENV
     params:
-        library=library_code("collect_quality.py"),
+        code=step_code("collect_quality.py"),
         # the tables it covers, so that one left out re-runs it (see the profile's triggers)
-        tables=get_quality_tables(),
+        tables=get_quality_tables,
     script:
         "../scripts/collect_quality.py"
 
@@ -164,12 +146,11 @@ rule plot_quality:
     input:
         quality=rules.collect_quality.output.tsv,
         significance=rules.test_significance.output.tsv,
-        code=step_script("plot_quality.py"),
     output:
-        png=report(
+        png=in_report(
             "results/figures/separation_quality.png",
-            caption="../report/separation_quality.rst",
-            category="0. Separation quality",
+            "separation quality",
+            "separation_quality.rst",
         ),
         pdf="results/figures/separation_quality.pdf",
     log:
@@ -180,7 +161,7 @@ rule plot_quality:
     conda:
         MAIN_ENV
     params:
-        library=library_code("plot_quality.py"),
+        code=step_code("plot_quality.py"),
         baseline=config["baseline"],
         figures=config["figures"],
     script:
@@ -192,18 +173,15 @@ rule relate_gain_quality:
     input:
         quality=rules.collect_quality.output.tsv,
         significance=rules.test_significance.output.tsv,
-        code=step_script("relate_gain_quality.py"),
     output:
-        points=report(
-            "results/separation/gain.tsv",
-            caption="../report/gain_quality.rst",
-            category="0. Separation quality",
+        points=in_report(
+            "results/separation/gain.tsv", "separation quality", "gain_quality.rst"
         ),
         thresholds="results/separation/threshold.tsv",
-        png=report(
+        png=in_report(
             "results/figures/gain_quality.png",
-            caption="../report/gain_quality.rst",
-            category="0. Separation quality",
+            "separation quality",
+            "gain_quality.rst",
         ),
         pdf="results/figures/gain_quality.pdf",
     log:
@@ -214,9 +192,9 @@ rule relate_gain_quality:
     conda:
         MAIN_ENV
     params:
-        library=library_code("relate_gain_quality.py"),
+        code=step_code("relate_gain_quality.py"),
         baseline=config["baseline"],
-        models=PLAN.stems_models(),
+        models=get_stems_models,
         figures=config["figures"],
         statistics=config["statistics"],
     script:
@@ -226,24 +204,15 @@ rule relate_gain_quality:
 rule collect_pairs:
     input:
         runs=get_pair_runs,
-        code=step_script("collect_pairs.py"),
     output:
         runs="results/pairs/runs.tsv",
-        matrix=report(
-            "results/pairs/matrix.tsv",
-            caption="../report/pairs_matrix.rst",
-            category="6. Genre pairs",
-        ),
-        gains=report(
-            "results/pairs/gains.tsv",
-            caption="../report/pairs_gains.rst",
-            category="6. Genre pairs",
-        ),
+        matrix=in_report("results/pairs/matrix.tsv", "genre pairs", "pairs_matrix.rst"),
+        gains=in_report("results/pairs/gains.tsv", "genre pairs", "pairs_gains.rst"),
         png=[
-            report(
+            in_report(
                 f"results/figures/pairs_{selection}.png",
-                caption="../report/pairs.rst",
-                category="6. Genre pairs",
+                "genre pairs",
+                "pairs.rst",
                 labels={"figure": "genre pairs", "selection": selection},
             )
             for selection in SELECTIONS
@@ -257,7 +226,7 @@ rule collect_pairs:
     conda:
         MAIN_ENV
     params:
-        library=library_code("collect_pairs.py"),
+        code=step_code("collect_pairs.py"),
         # the files it reads, so that one left out re-runs it (see the profile's triggers)
         runs=get_pair_runs,
         baseline=config["baseline"],

@@ -5,12 +5,10 @@
 
 rule compute_mel:
     input:
-        source=get_mel_source,
-        listing=get_mel_source_listing,
-        code=step_script("compute_mel.py"),
+        unpack(get_mel_source),
     output:
-        folder=block_folder(layout.MELS),
-        listing=block_listing(layout.MELS),
+        folder=block_folder(layout.MEL_FOLDER),
+        listing=block_listing(layout.MEL_FOLDER),
     log:
         "logs/mels/{separator}/{block}.log",
     benchmark:
@@ -20,7 +18,7 @@ rule compute_mel:
     resources:
         **get_resources("compute_mel"),
     params:
-        library=library_code("compute_mel.py"),
+        code=step_code("compute_mel.py"),
         features=config["features"],
         channels=get_mel_channels,
     script:
@@ -29,13 +27,11 @@ rule compute_mel:
 
 rule stack_tensor:
     input:
-        mels=get_tensor_mels,
-        listings=get_tensor_mel_listings,
+        unpack(get_tensor_mels),
         songs=rules.write_song_table.output.tsv,
-        code=step_script("stack_tensor.py"),
     output:
-        X=layout.TENSOR,
-        rows=rows_path(layout.TENSOR),
+        X=layout.TENSOR_FILE,
+        rows=rows_path(layout.TENSOR_FILE),
     log:
         "logs/tensors/{separator}/{representation}.log",
     benchmark:
@@ -45,7 +41,7 @@ rule stack_tensor:
     resources:
         **get_resources("stack_tensor"),
     params:
-        library=library_code("stack_tensor.py"),
+        code=step_code("stack_tensor.py"),
         channels=get_representation_channels,
     script:
         "../scripts/stack_tensor.py"

@@ -3,27 +3,21 @@
 # load, its own blocks (spleeter.blocks, demucs.blocks: each a union of per-song blocks). Each
 # writes the block's stems into its folder (sepconv.layout) and the folder's listing.
 
-import json
-
-from sepconv.separators.demucs import Settings as DemucsSettings
-from sepconv.separators.demucs import model_folder as demucs_model_folder
-from sepconv.separators.spleeter import model_root
-
 
 rule separate_oracle:
     input:
-        segments=get_segment_folders(NO_SEPARATOR),
-        listings=get_segment_listings(NO_SEPARATOR),
+        unpack(get_segments(NO_SEPARATOR)),
         # the synthetic corpus's block, or a sheet's reference stems
-        corpus=get_corpus_folders,
-        corpus_listings=get_corpus_listings,
+        unpack(get_corpus),
         references=get_reference_files,
-        code=step_script("separate_oracle.py"),
     output:
         folder=block_folder(
-            layout.STEMS.format(separator=ORACLE, block="{block}"), intermediate=True
+            layout.STEM_FOLDER.format(separator=ORACLE, block="{block}"),
+            intermediate=True,
         ),
-        listing=block_listing(layout.STEMS.format(separator=ORACLE, block="{block}")),
+        listing=block_listing(
+            layout.STEM_FOLDER.format(separator=ORACLE, block="{block}")
+        ),
     log:
         f"logs/stems/{ORACLE}/{{block}}.log",
     benchmark:
@@ -33,7 +27,7 @@ rule separate_oracle:
     resources:
         **get_resources("separate_oracle"),
     params:
-        library=library_code("separate_oracle.py"),
+        code=step_code("separate_oracle.py"),
         # the files themselves, so that a sheet naming other reference stems re-runs it
         references=get_references,
     script:
@@ -42,14 +36,15 @@ rule separate_oracle:
 
 rule separate_hpss:
     input:
-        segments=get_segment_folders(NO_SEPARATOR),
-        listings=get_segment_listings(NO_SEPARATOR),
-        code=step_script("separate_hpss.py"),
+        unpack(get_segments(NO_SEPARATOR)),
     output:
         folder=block_folder(
-            layout.STEMS.format(separator="hpss", block="{block}"), intermediate=True
+            layout.STEM_FOLDER.format(separator="hpss", block="{block}"),
+            intermediate=True,
         ),
-        listing=block_listing(layout.STEMS.format(separator="hpss", block="{block}")),
+        listing=block_listing(
+            layout.STEM_FOLDER.format(separator="hpss", block="{block}")
+        ),
     log:
         "logs/stems/hpss/{block}.log",
     benchmark:
@@ -59,7 +54,7 @@ rule separate_hpss:
     resources:
         **get_resources("separate_hpss"),
     params:
-        library=library_code("separate_hpss.py"),
+        code=step_code("separate_hpss.py"),
         hpss=config["hpss"],
         n_samples=SEGMENT_SAMPLES,
     script:
@@ -71,14 +66,11 @@ rule separate_hpss:
 # stems of the block (sepconv.separators.ladder).
 rule separate_ladder:
     input:
-        segments=get_segment_folders(NO_SEPARATOR),
-        listings=get_segment_listings(NO_SEPARATOR),
-        references=get_oracle_folders,
-        reference_listings=get_oracle_listings,
-        code=step_script("separate_ladder.py"),
+        unpack(get_segments(NO_SEPARATOR)),
+        unpack(get_oracle_stems),
     output:
-        folder=block_folder(layout.STEMS, intermediate=True),
-        listing=block_listing(layout.STEMS),
+        folder=block_folder(layout.STEM_FOLDER, intermediate=True),
+        listing=block_listing(layout.STEM_FOLDER),
     log:
         "logs/stems/{separator}/{block}.log",
     benchmark:
@@ -90,162 +82,84 @@ rule separate_ladder:
     resources:
         **get_resources("separate_ladder"),
     params:
-        library=library_code("separate_ladder.py"),
+        code=step_code("separate_ladder.py"),
         ladder=config["ladder"],
         n_samples=SEGMENT_SAMPLES,
     script:
         "../scripts/separate_ladder.py"
 
 
-# Spleeter runs in its own uv project (it pins TensorFlow 2.12): created on first use by
-# `get_spleeter_model`, which every separation job waits for, and reused. Its lock file is an input
-# of both rules, so a changed environment re-runs them.
-SPLEETER_PROJECT = ENVS_DIR / "spleeter"
-SPLEETER_ENV = "../../envs/spleeter.yaml"
-SPLEETER_MODEL = config["spleeter"]["model"]
-SPLEETER_FOLDER = model_root(config["spleeter"]["model_dir"]) / SPLEETER_MODEL
-SPLEETER_RUN = (
-    f"env -u VIRTUAL_ENV uv run --quiet --locked --project {SPLEETER_PROJECT} "
-    f"python {SCRIPTS_DIR}"
-)
-
-
-rule get_spleeter_model:
-    input:
-        lock=SPLEETER_PROJECT / "uv.lock",
-        code=step_script("get_spleeter_model.py"),
-    output:
-        manifest=f"results/spleeter/{SPLEETER_MODEL}.json",
-    log:
-        f"logs/spleeter/{SPLEETER_MODEL}.log",
-    benchmark:
-        f"benchmarks/spleeter/{SPLEETER_MODEL}.tsv"
-    priority: 100
-    localrule: True
-    conda:
-        SPLEETER_ENV
-    params:
-        library=library_code("get_spleeter_model.py"),
-        folder=str(SPLEETER_FOLDER),
-    shell:
-        f"{SPLEETER_RUN}/get_spleeter_model.py --model {SPLEETER_MODEL} "
-        "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
-
-
-# One job per block of songs (config spleeter.blocks): the model is loaded once and separates
-# every song of the block.
-rule separate_spleeter:
-    input:
-        segments=get_segment_folders("spleeter"),
-        listings=get_segment_listings("spleeter"),
-        model=rules.get_spleeter_model.output.manifest,
-        lock=rules.get_spleeter_model.input.lock,
-        code=step_script("separate_spleeter.py"),
-    output:
-        folder=block_folder(
-            layout.STEMS.format(separator="spleeter", block="{block}"),
-            intermediate=True,
-        ),
-        listing=block_listing(
-            layout.STEMS.format(separator="spleeter", block="{block}")
-        ),
-    log:
-        "logs/stems/spleeter/{block}.log",
-    benchmark:
-        "benchmarks/stems/spleeter/{block}.tsv"
-    conda:
-        SPLEETER_ENV
-    threads: config["spleeter"]["threads"]
-    resources:
-        **get_resources("separate_spleeter"),
-        gpu=1,
-        jobs_per_gpu=1,
-    params:
-        library=library_code("separate_spleeter.py"),
-        # the per-song blocks it unites: one that comes or goes re-runs it
-        blocks=get_united_blocks("spleeter"),
-        folder=str(SPLEETER_FOLDER),
-        model_params=json.dumps(config["spleeter"]["model_params"]),
-    shell:
-        f"{SPLEETER_RUN}/separate_spleeter.py --model {SPLEETER_MODEL} "
-        "--model-folder {params.folder:q} --model-params {params.model_params:q} "
-        "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
-        "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
-        "--log {log:q}"
-
-
-# Demucs runs in its own uv project (PyTorch): created on first use by `get_demucs_model`, which
-# every separation job waits for, and reused. Its lock file is an input of both rules, so a
-# changed environment re-runs them. The model folder is a Demucs local repository
-# (sepconv.separators.demucs), checked file by file before any song is separated.
-DEMUCS_PROJECT = ENVS_DIR / "demucs"
-DEMUCS_ENV = "../../envs/demucs.yaml"
-DEMUCS_MODEL = config["demucs"]["model"]
-DEMUCS_FOLDER = demucs_model_folder(config["demucs"]["model_dir"])
-DEMUCS_RUN = (
-    f"env -u VIRTUAL_ENV uv run --quiet --locked --project {DEMUCS_PROJECT} "
-    f"python {SCRIPTS_DIR}"
-)
-
-
-rule get_demucs_model:
-    input:
-        lock=DEMUCS_PROJECT / "uv.lock",
-        code=step_script("get_demucs_model.py"),
-    output:
-        manifest=f"results/demucs/{DEMUCS_MODEL}.json",
-    log:
-        f"logs/demucs/{DEMUCS_MODEL}.log",
-    benchmark:
-        f"benchmarks/demucs/{DEMUCS_MODEL}.tsv"
-    priority: 100
-    localrule: True
-    conda:
-        DEMUCS_ENV
-    params:
-        library=library_code("get_demucs_model.py"),
-        folder=str(DEMUCS_FOLDER),
-    shell:
-        f"{DEMUCS_RUN}/get_demucs_model.py --model {DEMUCS_MODEL} "
-        "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
-
-
-# One job per block of songs (config demucs.blocks), as for Spleeter: the model is loaded once
+# The learned separators, Spleeter and Demucs, each in its own uv project (Spleeter pins
+# TensorFlow 2.12; Demucs needs PyTorch), created on first use by `get_{separator}_model`,
+# which every separation job waits for, and reused; the project's lock file is an input of
+# both rules, so a changed environment re-runs them. The model folder is checked file by file
+# before any song is separated (sepconv.separators.spleeter, sepconv.separators.demucs). Then
+# one job per block of songs (config spleeter.blocks, demucs.blocks): the model is loaded once
 # and separates every song of the block.
-rule separate_demucs:
-    input:
-        segments=get_segment_folders("demucs"),
-        listings=get_segment_listings("demucs"),
-        model=rules.get_demucs_model.output.manifest,
-        lock=rules.get_demucs_model.input.lock,
-        code=step_script("separate_demucs.py"),
-    output:
-        folder=block_folder(
-            layout.STEMS.format(separator="demucs", block="{block}"), intermediate=True
-        ),
-        listing=block_listing(layout.STEMS.format(separator="demucs", block="{block}")),
-    log:
-        "logs/stems/demucs/{block}.log",
-    benchmark:
-        "benchmarks/stems/demucs/{block}.tsv"
-    conda:
-        DEMUCS_ENV
-    threads: config["demucs"]["threads"]
-    resources:
-        **get_resources("separate_demucs"),
-        gpu=1,
-        jobs_per_gpu=1,
-    params:
-        library=library_code("separate_demucs.py"),
-        # the per-song blocks it unites: one that comes or goes re-runs it
-        blocks=get_united_blocks("demucs"),
-        folder=str(DEMUCS_FOLDER),
-        settings=DemucsSettings.from_config(config["demucs"]).to_json(),
-        sum_tolerance_db=json.dumps(config["demucs"]["sum_tolerance_db"]),
-    shell:
-        f"{DEMUCS_RUN}/separate_demucs.py --model {DEMUCS_MODEL} "
-        "--model-folder {params.folder:q} --settings {params.settings:q} "
-        "--sum-tolerance-db {params.sum_tolerance_db:q} "
-        "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
-        "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
-        "--log {log:q}"
+for separator in LEARNED:
+    model = PLAN.learned_model(separator)
+    in_project = (
+        f"env -u VIRTUAL_ENV uv run --quiet --locked --project {ENVS_DIR / separator} "
+        f"python {SCRIPTS_DIR}"
+    )
+
+    rule:
+        name:
+            f"get_{separator}_model"
+        input:
+            lock=ENVS_DIR / separator / "uv.lock",
+        output:
+            manifest=f"results/{separator}/{model['model']}.json",
+        log:
+            f"logs/{separator}/{model['model']}.log",
+        benchmark:
+            f"benchmarks/{separator}/{model['model']}.tsv"
+        priority: 100
+        localrule: True
+        conda:
+            f"../../envs/{separator}.yaml"
+        params:
+            code=step_code(f"get_{separator}_model.py"),
+            folder=model["folder"],
+        shell:
+            f"{in_project}/get_{separator}_model.py --model {model['model']} "
+            "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
+
+    rule:
+        name:
+            f"separate_{separator}"
+        input:
+            unpack(get_segments(separator)),
+            model=f"results/{separator}/{model['model']}.json",
+            lock=ENVS_DIR / separator / "uv.lock",
+        output:
+            folder=block_folder(
+                layout.STEM_FOLDER.format(separator=separator, block="{block}"),
+                intermediate=True,
+            ),
+            listing=block_listing(
+                layout.STEM_FOLDER.format(separator=separator, block="{block}")
+            ),
+        log:
+            f"logs/stems/{separator}/{{block}}.log",
+        benchmark:
+            f"benchmarks/stems/{separator}/{{block}}.tsv"
+        conda:
+            f"../../envs/{separator}.yaml"
+        threads: config[separator]["threads"]
+        resources:
+            **get_resources(f"separate_{separator}"),
+            gpu=1,
+            jobs_per_gpu=1,
+        params:
+            code=step_code(f"separate_{separator}.py"),
+            # the per-song blocks it is made of: one that comes or goes re-runs it
+            blocks=get_per_song_blocks(separator),
+            folder=model["folder"],
+            arguments=model["arguments"],
+        shell:
+            f"{in_project}/separate_{separator}.py --model {model['model']} "
+            "--model-folder {params.folder:q} {params.arguments} "
+            "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
+            "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
+            "--log {log:q}"

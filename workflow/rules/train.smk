@@ -9,7 +9,6 @@ TRAINING_RESOURCES = {"gpu": 1, "jobs_per_gpu": 1}
 rule split_songs:
     input:
         songs=rules.write_song_table.output.tsv,
-        code=step_script("split_songs.py"),
     output:
         tsv="results/splits/seed{seed}.tsv",
     log:
@@ -20,7 +19,7 @@ rule split_songs:
     conda:
         MAIN_ENV
     params:
-        library=library_code("split_songs.py"),
+        code=step_code("split_songs.py"),
         test_size=config["test_size"],
     script:
         "../scripts/split_songs.py"
@@ -32,10 +31,9 @@ rule train_model:
     input:
         unpack(get_model_tensor),
         splits=get_block_splits,
-        code=step_script("train_model.py"),
     output:
-        folder=block_folder(layout.RUNS),
-        listing=block_listing(layout.RUNS),
+        folder=block_folder(layout.RUN_FOLDER),
+        listing=block_listing(layout.RUN_FOLDER),
     log:
         "logs/runs/{separator}/{model}/seeds{seeds}.log",
     benchmark:
@@ -47,7 +45,7 @@ rule train_model:
         **TRAINING_RESOURCES,
         **get_resources("train_model"),
     params:
-        library=library_code("train_model.py"),
+        code=step_code("train_model.py"),
         model=get_model_params,
         seeds=get_block_seeds,
     script:
@@ -62,7 +60,6 @@ rule train_pairs:
     input:
         unpack(get_model_tensor),
         splits=get_pair_splits,
-        code=step_script("train_pairs.py"),
     output:
         tsv="results/pairs/runs/{separator}/{model}/pairs{pairs}/seeds{seeds}.tsv",
     log:
@@ -76,7 +73,7 @@ rule train_pairs:
         **TRAINING_RESOURCES,
         **get_resources("train_pairs"),
     params:
-        library=library_code("train_pairs.py"),
+        code=step_code("train_pairs.py"),
         model=get_model_params,
         pairs=get_block_pairs,
         seeds=get_pair_seeds,

@@ -4,8 +4,8 @@ gain over the baseline per pair with its correlation to the baseline's confusion
 import pandas as pd
 
 from sepconv.evaluation import plots
+from sepconv.evaluation.pairs import gains, summarise
 from sepconv.io import write_table
-from sepconv.learning.pairs import gains, summarise
 from sepconv.steps import run_step
 
 

@@ -2,14 +2,11 @@
 segments' own (separator ``none``), or every stem channel of the separator's stems (``bass``,
 ..., ``bass+drums+other``); one per segment and channel, one file per song."""
 
-import numpy as np
-
 from sepconv import layout
 from sepconv.blocks import Block, items_in
-from sepconv.io import read_audio
 from sepconv.names import MIXTURE, STEMS
-from sepconv.signal.features import MelFile, MelParams, analysis_signal, segment_mels
-from sepconv.signal.segments import split_segments
+from sepconv.signal.features import MelParams, song_mels
+from sepconv.signal.mels import MelFile
 from sepconv.steps import run_step
 
 
@@ -27,22 +24,7 @@ def main(snakemake, log):
             else:
                 sources = [layout.stem_file(source, song, stem) for stem in STEMS]
             with block.item(song, source=", ".join(sources)):
-                if mixture:
-                    audio, sr = read_audio(sources[0])
-                    n = params.segment_samples(sr)
-                    each = [(piece, sr) for piece in split_segments(audio, n, sources[0])]
-                else:
-                    # resampling is linear: bring each stem to the analysis rate once, then sum
-                    stems = {}
-                    for stem, path in zip(STEMS, sources, strict=True):
-                        audio, sr = read_audio(path)
-                        stems[stem] = [
-                            analysis_signal(piece, sr, params)
-                            for piece in split_segments(audio, params.segment_samples(sr), path)
-                        ]
-                    count = len(stems[STEMS[0]])
-                    each = [{stem: stems[stem][k] for stem in STEMS} for k in range(count)]
-                mels = np.stack([segment_mels(signals, params, channels) for signals in each])
+                mels = song_mels(sources, channels, params)
                 for c, channel in enumerate(channels):
                     mel = mels[:, c]
                     log.info(

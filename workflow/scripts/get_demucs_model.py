@@ -21,7 +21,7 @@ from sepconv.separators.demucs import (
     network_file,
     signatures,
 )
-from sepconv.steps import run
+from sepconv.steps import run_command
 
 
 def released() -> tuple[dict[str, Path], dict[str, str]]:
@@ -105,12 +105,4 @@ def parse(argv=None):
 
 
 if __name__ == "__main__":
-    args = parse()
-    run(
-        main,
-        args,
-        rule="get_demucs_model",
-        wildcards={"model": args.model},
-        threads=1,
-        log_path=args.log,
-    )
+    run_command(main, parse(), "get_demucs_model", "model")

@@ -2,7 +2,7 @@
 already holds the checkpoint (so air-gapped nodes never touch the network), otherwise fetch
 it with spleeter's own downloader; write a manifest of the files used.
 
-Runs in ``envs/spleeter``, called by the ``spleeter_model`` local rule.
+Runs in ``envs/spleeter``, called by the ``get_spleeter_model`` local rule.
 """
 
 import argparse
@@ -14,7 +14,7 @@ from pathlib import Path
 from sepconv.errors import InputError
 from sepconv.io import write_json
 from sepconv.separators.spleeter import checkpoint_problem, missing_model_message
-from sepconv.steps import run
+from sepconv.steps import run_command
 
 
 def download(model: str, folder: Path, log) -> None:
@@ -62,12 +62,4 @@ def parse(argv=None):
 
 
 if __name__ == "__main__":
-    args = parse()
-    run(
-        main,
-        args,
-        rule="get_spleeter_model",
-        wildcards={"model": args.model},
-        threads=1,
-        log_path=args.log,
-    )
+    run_command(main, parse(), "get_spleeter_model", "model")

@@ -8,7 +8,7 @@ import numpy as np
 
 from sepconv import layout
 from sepconv.blocks import Block
-from sepconv.corpus.songs import write_excluded
+from sepconv.corpus.labels import write_excluded
 from sepconv.errors import InputError
 from sepconv.io import write_audio
 from sepconv.signal.audio import SongReader

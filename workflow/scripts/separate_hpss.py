@@ -1,16 +1,13 @@
 """HPSS separation (librosa DSP) of a block of songs into bass, drums, other and vocals: each
 segment on its own, a song's stems stored back to back like its segments."""
 
-import numpy as np
-
 from sepconv import layout
 from sepconv.blocks import Block, items_in
 from sepconv.errors import SeparationError
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
-from sepconv.separators import check_stems
-from sepconv.separators.hpss import HpssParams, separate_hpss
-from sepconv.signal.segments import split_segments
+from sepconv.separators.check import check_stems, energy_shares
+from sepconv.separators.hpss import HpssParams, separate_segments
 from sepconv.steps import run_step
 
 
@@ -25,17 +22,9 @@ def main(snakemake, log):
             path = layout.segment_file(segments, song)
             with block.item(song, source=path):
                 segment, sr = read_audio(path)
-                parts = [
-                    separate_hpss(piece, sr, params)
-                    for piece in split_segments(segment, n_samples, path)
-                ]
-                stems = {stem: np.concatenate([part[stem] for part in parts]) for stem in STEMS}
+                stems = separate_segments(segment, sr, n_samples, params, path)
                 deviation = check_stems(stems, segment, tolerance=1e-4)
-                total = float(np.sum(np.square(segment, dtype=np.float64)))
-                shares = {
-                    s: float(np.sum(np.square(stems[s], dtype=np.float64))) / max(total, 1e-12)
-                    for s in STEMS
-                }
+                shares = energy_shares(stems, segment)
                 log.info(
                     "%s: energy shares %s; stems sum to the segment within %.2g",
                     song,

@@ -3,16 +3,13 @@ stems' ideal ratio mask on the mixture's STFT, blended toward the uniform mask w
 S (``sepconv.separators.ladder``); each segment on its own, a song's stems stored back to
 back like its segments."""
 
-import numpy as np
-
 from sepconv import layout
 from sepconv.blocks import Block, items_in
 from sepconv.errors import SeparationError
 from sepconv.io import read_audio, write_audio
 from sepconv.names import STEMS
-from sepconv.separators import check_stems
-from sepconv.separators.ladder import LadderParams, separate_ladder, strength
-from sepconv.signal.segments import split_segments
+from sepconv.separators.check import check_stems
+from sepconv.separators.ladder import LadderParams, separate_segments, strength
 from sepconv.steps import run_step
 
 
@@ -35,12 +32,7 @@ def main(snakemake, log):
                     stem: read_audio(layout.stem_file(references[song], song, stem))[0]
                     for stem in STEMS
                 }
-                pieces = []
-                for k, piece in enumerate(split_segments(segment, n_samples, path)):
-                    cut = slice(k * n_samples, (k + 1) * n_samples)
-                    parts = {stem: reference[stem][cut] for stem in STEMS}
-                    pieces.append(separate_ladder(piece, parts, rung, params))
-                stems = {stem: np.concatenate([p[stem] for p in pieces]) for stem in STEMS}
+                stems = separate_segments(segment, reference, n_samples, rung, params, path)
                 deviation = check_stems(stems, segment, tolerance=1e-4)
                 log.info("%s: stems sum to the segment within %.2g", song, deviation)
                 for stem in STEMS:

@@ -15,9 +15,8 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # the script's folder is first on sys.path (python runs it by its path), so `sepconv` is found
-from sepconv import layout  # noqa: E402
-from sepconv.blocks import Block, items_in  # noqa: E402
-from sepconv.errors import InputError, SeparationError  # noqa: E402
+from sepconv.blocks import items_in  # noqa: E402
+from sepconv.errors import InputError  # noqa: E402
 from sepconv.learning import gpu  # noqa: E402
 from sepconv.separators import learned  # noqa: E402
 from sepconv.separators.learned import SAMPLE_RATE  # noqa: E402
@@ -31,7 +30,7 @@ from sepconv.separators.spleeter import (  # noqa: E402
     missing_model_message,
     model_params,
 )
-from sepconv.steps import run  # noqa: E402
+from sepconv.steps import run_command  # noqa: E402
 
 
 def main(args, log):
@@ -59,43 +58,16 @@ def main(args, log):
         "backend_s": loading - importing,
         "model_s": loaded - loading,
     }
-    songs = []
-    try:
-        with Block(
-            args.stems, log, what=f"spleeter block {args.block}", error=SeparationError
-        ) as block:
-            for song, source in segments.items():
-                path = layout.segment_file(source, song)
-                with block.item(song, source=path):
-                    began = time.perf_counter()
-                    waveform, sr, channels = learned.read_segment(path)
-                    read = time.perf_counter()
-                    stems = fold_stems(separator.separate(waveform))
-                    done = time.perf_counter()
-                    levels = check_separation(stems, waveform, SAMPLE_RATE, cutoff)
-                    learned.write_stems(args.stems, song, stems)
-                    written = time.perf_counter()
-                    learned.log_song(
-                        log,
-                        song,
-                        waveform,
-                        sr,
-                        channels,
-                        done - read,
-                        levels,
-                        covered=f" (below {cutoff:.0f} Hz)",
-                    )
-                    songs.append(
-                        {
-                            "song": song,
-                            "read_s": read - began,
-                            "separate_s": done - read,
-                            "write_s": written - done,
-                            "song_s": written - began,
-                        }
-                    )
-    finally:
-        learned.log_timings(log, timings, songs, START)
+    learned.separate_block(
+        args,
+        log,
+        separator="spleeter",
+        separate=lambda song, waveform: fold_stems(separator.separate(waveform)),
+        check=lambda stems, waveform: check_separation(stems, waveform, SAMPLE_RATE, cutoff),
+        timings=timings,
+        start=START,
+        covered=f" (below {cutoff:.0f} Hz)",
+    )
 
 
 def parse(argv=None):
@@ -107,12 +79,4 @@ def parse(argv=None):
 
 
 if __name__ == "__main__":
-    args = parse()
-    run(
-        main,
-        args,
-        rule="separate_spleeter",
-        wildcards={"block": args.block},
-        threads=args.threads,
-        log_path=args.log,
-    )
+    run_command(main, parse(), "separate_spleeter", "block")

@@ -1,6 +1,6 @@
 """One seeded train/test split of the songs, shared by every model and separator."""
 
-from sepconv.corpus.songs import read_labels
+from sepconv.corpus.labels import read_labels
 from sepconv.learning.splits import save_split, split_songs
 from sepconv.steps import run_step
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from sepconv import layout
 from sepconv.blocks import items_in
-from sepconv.corpus.songs import read_labels
+from sepconv.corpus.labels import read_labels
 from sepconv.errors import InputError
 from sepconv.signal.tensors import rows_path, stack_tensor
 from sepconv.steps import run_step

@@ -4,12 +4,7 @@ that has its segments; and the songs left out (dataset.bad_files: skip), with th
 import pandas as pd
 
 from sepconv.blocks import items_in, listed_folder
-from sepconv.corpus.songs import (
-    LABEL_COLUMNS,
-    read_excluded,
-    write_excluded,
-    write_labels,
-)
+from sepconv.corpus.labels import LABEL_COLUMNS, read_excluded, write_excluded, write_labels
 from sepconv.errors import InputError
 from sepconv.steps import run_step
 

@@ -50,8 +50,8 @@ from pathlib import Path
 
 from .errors import InputError, SepconvError
 
-#: The blocks of the per-song steps, by this name in :class:`SongBlocks`; a learned
-#: separator's blocks go by the separator's name.
+#: The scheme of blocks of the per-song steps, by this name in :class:`SongBlocks`; a learned
+#: separator's scheme goes by the separator's name.
 PER_SONG = "songs"
 #: The suffix of a block folder's listing: ``results/segments/3`` -> ``results/segments/3.sha256``.
 LISTING_SUFFIX = ".sha256"
@@ -84,11 +84,11 @@ def jump_hash(key: int, buckets: int) -> int:
 
 
 @functools.lru_cache(maxsize=1 << 20)
-def song_block(name: str, blocks: int) -> str:
-    """The block (``"0"`` .. ``str(blocks - 1)``) of ``name`` (a song id, or a per-song
-    block's name): the jump hash of the first 8 bytes of its SHA-256 (remembered: the song
-    table and the blocks of every step ask it of each song)."""
-    key = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+def song_block(song: str, blocks: int) -> str:
+    """The per-song block (``"0"`` .. ``str(blocks - 1)``) of the song id ``song``: the jump
+    hash of the first 8 bytes of its SHA-256 (remembered: the song table and the blocks of
+    every step ask it of each song)."""
+    key = int.from_bytes(hashlib.sha256(song.encode("utf-8")).digest()[:8], "big")
     return str(jump_hash(key, blocks))
 
 
@@ -99,7 +99,8 @@ def learned_block(per_song_block: str, blocks: int) -> str:
 
 
 class SongBlocks:
-    """Which block holds each song, for the per-song steps and for each learned separator.
+    """Which block holds each song, in each scheme of blocks: the per-song steps' and each
+    learned separator's.
 
     ``per_song`` is the number of blocks of the per-song steps (config ``song_blocks``);
     ``learned`` maps each learned separator to its number of blocks (``spleeter.blocks``).
@@ -111,61 +112,61 @@ class SongBlocks:
         self.per_song = int(per_song)
         self.learned = dict(learned or {})
         self._block = {song: song_block(song, self.per_song) for song in songs}
-        self._steps: dict[str, dict[str, list[str]]] = {PER_SONG: {}}
+        self._schemes: dict[str, dict[str, list[str]]] = {PER_SONG: {}}
         for song, block in self._block.items():
-            self._steps[PER_SONG].setdefault(block, []).append(song)
-        for step, count in self.learned.items():
+            self._schemes[PER_SONG].setdefault(block, []).append(song)
+        for scheme, count in self.learned.items():
             grouped: dict[str, list[str]] = {}
-            for block in sorted(self._steps[PER_SONG], key=int):
+            for block in sorted(self._schemes[PER_SONG], key=int):
                 grouped.setdefault(learned_block(block, count), []).append(block)
-            self._steps[step] = grouped
-        self._steps[PER_SONG] = _numeric(self._steps[PER_SONG])
-        for step in self.learned:
-            self._steps[step] = _numeric(self._steps[step])
+            self._schemes[scheme] = grouped
+        self._schemes[PER_SONG] = _numeric(self._schemes[PER_SONG])
+        for scheme in self.learned:
+            self._schemes[scheme] = _numeric(self._schemes[scheme])
 
-    def __contains__(self, step: str) -> bool:
-        return step in self._steps
+    def __contains__(self, scheme: str) -> bool:
+        return scheme in self._schemes
 
-    def step(self, separator: str) -> str:
-        """The blocks a separator's jobs run in: its own (a learned separator), or the
-        per-song steps' (:data:`PER_SONG`)."""
+    def scheme(self, separator: str) -> str:
+        """The scheme of blocks a separator's jobs run in: its own (a learned separator), or
+        the per-song steps' (:data:`PER_SONG`)."""
         return separator if separator in self.learned else PER_SONG
 
-    def names(self, step: str) -> list[str]:
-        """The blocks of ``step`` that hold songs."""
-        return list(self._steps[step])
+    def names(self, scheme: str) -> list[str]:
+        """The blocks of ``scheme`` that hold songs."""
+        return list(self._schemes[scheme])
 
-    def block_of(self, step: str, song: str) -> str:
+    def block_of(self, scheme: str, song: str) -> str:
         block = self._block[song]
-        return block if step == PER_SONG else learned_block(block, self.learned[step])
+        return block if scheme == PER_SONG else learned_block(block, self.learned[scheme])
 
-    def per_song_blocks(self, step: str, block: str) -> list[str]:
-        """The per-song blocks that make up ``block`` of ``step`` (itself for PER_SONG)."""
-        self._check(step, block)
-        return [block] if step == PER_SONG else list(self._steps[step][block])
+    def per_song_blocks(self, scheme: str, block: str) -> list[str]:
+        """The per-song blocks that make up ``block`` of ``scheme`` (itself for PER_SONG)."""
+        self._check(scheme, block)
+        return [block] if scheme == PER_SONG else list(self._schemes[scheme][block])
 
-    def songs(self, step: str, block: str) -> list[str]:
+    def songs(self, scheme: str, block: str) -> list[str]:
         """The songs of one block; an error naming the blocks there are for one without."""
         return [
             song
-            for part in self.per_song_blocks(step, block)
-            for song in self._steps[PER_SONG][part]
+            for part in self.per_song_blocks(scheme, block)
+            for song in self._schemes[PER_SONG][part]
         ]
 
-    def changed(self, other: SongBlocks, step: str = PER_SONG) -> set[str]:
-        """The blocks of ``step`` whose songs differ between these blocks and ``other``
+    def changed(self, other: SongBlocks, scheme: str = PER_SONG) -> set[str]:
+        """The blocks of ``scheme`` whose songs differ between these blocks and ``other``
         (another song list under the same counts): the blocks a change of songs runs again."""
 
         def songs(blocks: SongBlocks, name: str) -> list[str]:
-            return blocks.songs(step, name) if name in blocks.names(step) else []
+            return blocks.songs(scheme, name) if name in blocks.names(scheme) else []
 
-        names = set(self.names(step)) | set(other.names(step))
+        names = set(self.names(scheme)) | set(other.names(scheme))
         return {name for name in names if songs(self, name) != songs(other, name)}
 
-    def _check(self, step: str, block: str) -> None:
-        if block not in self._steps[step]:
+    def _check(self, scheme: str, block: str) -> None:
+        if block not in self._schemes[scheme]:
             raise InputError(
-                f"{step} has no block {block}: its blocks are {', '.join(self._steps[step])}"
+                f"{scheme} has no block {block}: its blocks are {', '.join(self._schemes[scheme])}"
             )
 
 

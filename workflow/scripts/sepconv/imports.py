@@ -1,10 +1,11 @@
-"""Which library files a step script imports, and one digest of their code.
+"""Which library files a step script imports, and one digest of the code a step runs.
 
-Snakemake re-runs a job when its step script changes, not when the library code the script
-imports changes. A rule's ``library`` parameter, :func:`library_digest` of its step, closes
-that gap: Snakemake re-runs a job whose parameters changed, so an edited module re-runs
-exactly the jobs whose steps import it (and what depends on them). One short string per
-rule, the same for all of its jobs, costs the planning of a large collection nothing.
+Snakemake re-runs a job when its ``script:`` is newer than its outputs, not when the library
+code the script imports changes, and not when a ``shell:`` command's script does. A rule's
+``code`` parameter, :func:`code_digest` of its step, closes that gap: Snakemake re-runs a job
+whose parameters changed, so an edited step or library module re-runs exactly the jobs whose
+steps import it (and what depends on them). One short string per rule, the same for all of
+its jobs, costs the planning of a large collection nothing.
 
 The digest is taken over the code, not the text: each module's syntax tree without its
 docstrings (:func:`code_text`), so that comments, docstrings, blank lines and formatting,
@@ -126,15 +127,15 @@ def _code_digest(path: Path) -> bytes:
 
 @functools.cache
 def _digest(root: Path, script: Path) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_code_digest(script))
     for path in _closure(root, script):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(_code_digest(path))
     return digest.hexdigest()[:16]
 
 
-def library_digest(script: str | Path, root: str | Path) -> str:
-    """The first 16 hex digits of the SHA-256 of the library modules that the step ``script``
-    imports (:func:`step_modules`): their paths under ``root`` and their code
-    (:func:`code_text`)."""
+def code_digest(script: str | Path, root: str | Path) -> str:
+    """The first 16 hex digits of the SHA-256 of the code of the step ``script`` and of the
+    library modules it imports (:func:`step_modules`, by their paths under ``root``), each
+    as :func:`code_text` gives it."""
     return _digest(Path(root).resolve(), Path(script).resolve())

@@ -27,22 +27,22 @@ from __future__ import annotations
 import os
 
 #: The synthetic corpus's songs (mixture and reference stems), by per-song block.
-CORPUS = "results/corpus/{block}"
+CORPUS_FOLDER = "results/corpus/{block}"
 #: The segments of each song, by per-song block.
-SEGMENTS = "results/segments/{block}"
+SEGMENT_FOLDER = "results/segments/{block}"
 #: The songs a segment job left out (config ``dataset.bad_files: skip``), beside its folder.
-SEGMENTS_EXCLUDED = "results/segments/{block}.excluded.tsv"
+SEGMENT_EXCLUSIONS = "results/segments/{block}.excluded.tsv"
 #: A separator's stems, by block of that separator.
-STEMS = "results/stems/{separator}/{block}"
+STEM_FOLDER = "results/stems/{separator}/{block}"
 #: The spectrograms under a separator (the mixture's under ``none``), by block of the separator.
-MELS = "results/mels/{separator}/{block}"
+MEL_FOLDER = "results/mels/{separator}/{block}"
 #: The separation quality of a separator's stems, one table per block of the separator.
-QUALITY = "results/separation/{separator}/{block}.tsv"
+QUALITY_TABLE = "results/separation/{separator}/{block}.tsv"
 #: The stacked tensor of one representation under a separator (its rows file beside it:
 #: :func:`sepconv.signal.tensors.rows_path`).
-TENSOR = "results/tensors/{separator}/{representation}.npy"
+TENSOR_FILE = "results/tensors/{separator}/{representation}.npy"
 #: The run records of one training job: a block of seeds of one (separator, model).
-RUNS = "results/runs/{separator}/{model}/seeds{seeds}"
+RUN_FOLDER = "results/runs/{separator}/{model}/seeds{seeds}"
 
 
 def _join(folder: str | os.PathLike, *parts: str) -> str:

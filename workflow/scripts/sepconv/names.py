@@ -31,3 +31,19 @@ FIGURES = {
     "confusion": "mean confusion matrices",
     "genres": "per-genre F1 differences",
 }
+#: The report's sections, in their order (Snakemake shows categories sorted by name, so each
+#: is numbered by its place: :func:`report_category`): every figure of :data:`FIGURES` by its
+#: title, between the tables and the genre pairs.
+REPORT_SECTIONS = (
+    "songs left out",
+    "separation quality",
+    "Table 1",
+    "significance",
+    *FIGURES.values(),
+    "genre pairs",
+)
+
+
+def report_category(section: str) -> str:
+    """The report category of one of :data:`REPORT_SECTIONS`: ``"4. F1 distributions"``."""
+    return f"{REPORT_SECTIONS.index(section)}. {section[0].upper()}{section[1:]}"

@@ -16,23 +16,14 @@ import pandas as pd
 
 from . import layout
 from .blocks import SongBlocks, seed_blocks, song_block
-from .config import enabled_models, representation_separators, usable_separators
+from .checks import check_config, usable_separators
+from .config import enabled_models, representation_separators
 from .errors import ConfigError, InputError
 from .names import MIXTURE, NO_SEPARATOR, ORACLE, STEMS
 from .resources import COSTS, training_scale
 
 #: The separators that load a model and run in blocks of their own (config ``X.blocks``).
 LEARNED = ("spleeter", "demucs")
-#: The rules that separate or measure a separator's segments, and their separator (None: the
-#: ``{separator}`` wildcard's).
-SEPARATING = {
-    "separate_oracle": ORACLE,
-    "separate_hpss": "hpss",
-    "separate_ladder": None,
-    "separate_spleeter": "spleeter",
-    "separate_demucs": "demucs",
-    "measure_separation": None,
-}
 #: What synthesising one song uses of ``dataset.synthetic`` (not the song counts: a new song
 #: of a genre leaves the others as they are).
 SYNTHESIS_KEYS = ("seed", "sample_rate", "duration", "difficulty", "vocals_share")
@@ -40,20 +31,19 @@ SYNTHESIS_KEYS = ("seed", "sample_rate", "duration", "difficulty", "vocals_share
 
 def corpus_path(song: str, name: str, song_blocks: int) -> str:
     """Where the synthesis writes a synthetic song's ``name`` (``mixture`` or a stem)."""
-    folder = layout.CORPUS.format(block=song_block(song, song_blocks))
+    folder = layout.CORPUS_FOLDER.format(block=song_block(song, song_blocks))
     return layout.corpus_file(folder, song, name)
 
 
 def load_songs(config: dict, log=None) -> pd.DataFrame:
     """The song table of a validated ``config``, checked against its schema and against the
-    config (``sepconv.config.check``); raises one :class:`~sepconv.errors.InputError`
+    config (:func:`check_config`); raises one :class:`~sepconv.errors.InputError`
     naming the key, the file or the line. What the workflow does when it loads, before any
     job; ``log`` tells what a folder data set skipped."""
     import yaml
     from snakemake.exceptions import WorkflowError
     from snakemake.utils import validate
 
-    from .config import check
     from .corpus.songs import SCHEMA, load_song_table, suspect_rows, table_source
     from .errors import SheetError
 
@@ -70,7 +60,7 @@ def load_songs(config: dict, log=None) -> pd.DataFrame:
             lines = str(err).splitlines()
             detail = lines[1].removeprefix("ValidationError: ") if len(lines) > 1 else lines[0]
             raise SheetError(f"{songs.loc[song, 'origin']}: {detail}") from None
-    check(config, songs, source)
+    check_config(config, songs, source)
     return songs
 
 
@@ -80,10 +70,8 @@ def leave_out(
     """Under ``dataset.bad_files: skip``: the song table without the songs whose files the
     check of every header found bad (``problems``, as
     :func:`~sepconv.signal.collection.check_collection` gives them), checked again
-    (:func:`sepconv.config.check`: every genre can still be split), and the rows of
+    (:func:`check_config`: every genre can still be split), and the rows of
     ``results/excluded.tsv`` for the songs left out."""
-    from .config import check
-
     reasons: dict[str, list[str]] = {}
     for song, line in problems:
         reasons.setdefault(song, []).append(line)
@@ -98,7 +86,7 @@ def leave_out(
         for song, lines in reasons.items()
     ]
     kept = songs.drop(index=list(reasons))
-    check(config, kept, f"{source} without the {len(reasons)} song(s) left out")
+    check_config(config, kept, f"{source} without the {len(reasons)} song(s) left out")
     return kept, rows
 
 
@@ -212,7 +200,7 @@ class Plan:
         self.separators, self.oracle_left_out = usable_separators(
             config["separators"], songs, source
         )
-        self.quality_separators, self.quality_songs, self.quality_not_measured = quality_plan(
+        self.quality_separators, self.songs_with_stems, self.quality_not_measured = quality_plan(
             self.separators, songs, source
         )
         self.representations = dict(config["representations"])
@@ -224,31 +212,47 @@ class Plan:
             {name: config[name]["blocks"] for name in LEARNED if name in self.separators},
         )
 
+    def notes(self) -> list[str]:
+        """What the run leaves out, one line each, for the log when the workflow loads: the
+        separators that need reference stems the data lacks, and the separation quality."""
+        return [line for line in (self.oracle_left_out, self.quality_not_measured) if line]
+
+    def results(self) -> list[str]:
+        """The results of the default target: the metrics, Table 1, the significance tests and
+        the figures; the separation quality where some song has reference stems, and beside
+        it the gain against quality where a stems model is set against the baseline; the
+        genre pairs where ``pairs.in_all`` asks for them."""
+        results = ["metrics", "table1", "significance", "figures"]
+        if self.quality_separators:
+            results.append("quality")
+            if self.stems_models():
+                results.append("gain")
+        if self.config["pairs"]["in_all"]:
+            results.append("pairs")
+        return results
+
     # blocks
 
     def block_names(self, separator: str = NO_SEPARATOR) -> list[str]:
         """The blocks of a separator's jobs (``none``, ``oracle``, ``hpss``: the per-song
         steps' blocks)."""
-        return self.blocks.names(self.blocks.step(separator))
+        return self.blocks.names(self.blocks.scheme(separator))
 
     def block_songs(self, block: str, separator: str = NO_SEPARATOR) -> list[str]:
         """The songs of a block of a separator's jobs (the per-song steps' by default)."""
-        return self.blocks.songs(self.blocks.step(separator), block)
+        return self.blocks.songs(self.blocks.scheme(separator), block)
 
-    def _per_song_blocks(self, separator: str, block: str) -> list[str]:
-        return self.blocks.per_song_blocks(self.blocks.step(separator), block)
-
-    def united_blocks(self, separator: str, block: str) -> list[str]:
-        """The per-song blocks that a block of a separator's jobs unites (itself, for a
+    def per_song_blocks(self, separator: str, block: str) -> list[str]:
+        """The per-song blocks that a block of a separator's jobs is made of (itself, for a
         separator that runs in the per-song blocks)."""
-        return self._per_song_blocks(separator, block)
+        return self.blocks.per_song_blocks(self.blocks.scheme(separator), block)
 
     # the songs (dataset.smk)
 
     def labels(self) -> list[list[str]]:
         """The rows of results/songs.tsv (song, genre, artist): what the splits and the
         tensors read of each song."""
-        from .corpus.songs import LABEL_COLUMNS
+        from .corpus.labels import LABEL_COLUMNS
 
         return self.songs[LABEL_COLUMNS].fillna("").values.tolist()
 
@@ -267,7 +271,7 @@ class Plan:
     def corpus_folders(self, block: str) -> list[str]:
         """The synthetic corpus's folder of a per-song block (nothing for a sheet or folder
         data set, whose files the songs name)."""
-        return [layout.CORPUS.format(block=block)] if self.synthetic else []
+        return [layout.CORPUS_FOLDER.format(block=block)] if self.synthetic else []
 
     def song_files(self, block: str, columns: list[str]) -> list[str]:
         """The files of a block's songs in ``columns`` of the song table, where they are the
@@ -306,24 +310,54 @@ class Plan:
         """The segment folders a block of a separator's jobs reads: its per-song block's, or
         for a learned separator those of the per-song blocks it unites."""
         return [
-            layout.SEGMENTS.format(block=part) for part in self._per_song_blocks(separator, block)
+            layout.SEGMENT_FOLDER.format(block=part)
+            for part in self.per_song_blocks(separator, block)
         ]
 
     def segment_folders_all(self) -> list[str]:
         """Every block's segment folder."""
-        return [layout.SEGMENTS.format(block=block) for block in self.block_names()]
+        return [layout.SEGMENT_FOLDER.format(block=block) for block in self.block_names()]
 
     def segment_exclusions_all(self) -> list[str]:
         """Every block's table of the songs its segment job left out."""
-        return [layout.SEGMENTS_EXCLUDED.format(block=block) for block in self.block_names()]
+        return [layout.SEGMENT_EXCLUSIONS.format(block=block) for block in self.block_names()]
 
     def references(self, block: str) -> dict[str, list[str]]:
         """The reference stems of a per-song block's songs (files in STEMS order), by song:
         what the oracle cuts, and what re-runs it when a sheet names other files."""
         return {song: [self.rows[song][stem] for stem in STEMS] for song in self.block_songs(block)}
 
+    def learned_model(self, separator: str) -> dict[str, str]:
+        """What a learned separator's rules pass its steps (config ``spleeter`` or
+        ``demucs``): the model's name, the folder that holds it, and the arguments of the
+        settings its stems depend on, quoted for a shell command."""
+        import json
+        import shlex
+
+        settings = self.config[separator]
+        if separator == "spleeter":
+            from .separators.spleeter import model_root
+
+            folder = model_root(settings["model_dir"]) / settings["model"]
+            arguments = ["--model-params", json.dumps(settings["model_params"])]
+        elif separator == "demucs":
+            from .separators.demucs import Settings, model_folder
+
+            folder = model_folder(settings["model_dir"])
+            arguments = [
+                *("--settings", Settings.from_config(settings).to_json()),
+                *("--sum-tolerance-db", json.dumps(settings["sum_tolerance_db"])),
+            ]
+        else:
+            raise ValueError(f"{separator} is not a learned separator ({', '.join(LEARNED)})")
+        return {
+            "model": settings["model"],
+            "folder": str(folder),
+            "arguments": shlex.join(arguments),
+        }
+
     def stem_folder(self, separator: str, block: str) -> str:
-        return layout.STEMS.format(separator=separator, block=block)
+        return layout.STEM_FOLDER.format(separator=separator, block=block)
 
     # spectrograms and tensors (features.smk)
 
@@ -335,7 +369,7 @@ class Plan:
         """The folder a spectrogram job reads: the block's segments (``none``) or the
         separator's stems of the block."""
         if separator == NO_SEPARATOR:
-            return layout.SEGMENTS.format(block=block)
+            return layout.SEGMENT_FOLDER.format(block=block)
         return self.stem_folder(separator, block)
 
     def mel_channels(self, separator: str) -> list[str]:
@@ -349,7 +383,7 @@ class Plan:
                 f"{', '.join(self.separators_for(representation))}, not {separator}"
             )
         return [
-            layout.MELS.format(separator=separator, block=block)
+            layout.MEL_FOLDER.format(separator=separator, block=block)
             for block in self.block_names(separator)
         ]
 
@@ -397,7 +431,7 @@ class Plan:
 
     def run_folders(self) -> list[str]:
         return [
-            layout.RUNS.format(separator=separator, model=model, seeds=block)
+            layout.RUN_FOLDER.format(separator=separator, model=model, seeds=block)
             for separator, model, block in self.training_jobs()
         ]
 
@@ -487,11 +521,12 @@ class Plan:
             return cost.request(len(self.block_songs(block)) * longest)
         if rule == "segment_song":
             return cost.request(sum(self.audio_seconds(song) for song in self.block_songs(block)))
-        if rule in SEPARATING:
-            separator = SEPARATING[rule] or wildcards["separator"]
+        if rule.startswith("separate_") or rule == "measure_separation":
+            # separate_hpss, ...: the separator its name says, or its {separator} wildcard
+            separator = wildcards.get("separator") or rule.removeprefix("separate_")
             segments = len(self.block_songs(block, separator)) * per_song
             if rule == "measure_separation":
-                segments = len(self.quality_songs_of(separator, block)) * per_song
+                segments = len(self.quality_songs(separator, block)) * per_song
             if rule == "separate_demucs":  # each shift separates the segment again
                 segments *= max(1, self.config["demucs"]["shifts"])
             request = cost.request(segments)
@@ -536,7 +571,7 @@ class Plan:
     def quality_jobs(self) -> list[tuple[str, str]]:
         """(separator, block) of every separation quality table: a measured separator's
         blocks that hold songs with reference stems."""
-        with_stems = set(self.quality_songs)
+        with_stems = set(self.songs_with_stems)
         return [
             (separator, block)
             for separator in self.quality_separators
@@ -544,9 +579,9 @@ class Plan:
             if with_stems.intersection(self.block_songs(block, separator))
         ]
 
-    def quality_songs_of(self, separator: str, block: str) -> dict[str, str]:
+    def quality_songs(self, separator: str, block: str) -> dict[str, str]:
         """The songs with reference stems of a block of a separator, with their genres."""
-        with_stems = set(self.quality_songs)
+        with_stems = set(self.songs_with_stems)
         return {
             song: self.rows[song]["genre"]
             for song in self.block_songs(block, separator)
@@ -557,9 +592,9 @@ class Plan:
         """The folders a separation quality table reads: the separator's stems of the block,
         and the segments (the mixtures) and the oracle's stems (the references) of the
         per-song blocks in it."""
-        parts = self._per_song_blocks(separator, block)
+        parts = self.per_song_blocks(separator, block)
         return {
             "estimates": [self.stem_folder(separator, block)],
-            "segments": [layout.SEGMENTS.format(block=part) for part in parts],
+            "segments": [layout.SEGMENT_FOLDER.format(block=part) for part in parts],
             "references": [self.stem_folder(ORACLE, part) for part in parts],
         }

@@ -9,13 +9,17 @@ A step script is thin::
 
     run_step(snakemake, main)
 
+and a step that a ``shell:`` rule runs in another environment ends with
+``run_command(main, parse(), rule, wildcard)``.
+
 :func:`run_step` sends Python logging and warnings to the rule's ``log:`` file, times the
 step, and on failure writes the traceback to the log. A
 :class:`~sepconv.errors.SepconvError` (the library's errors, whose messages name the file,
 song or key) ends the step with its one-line message, which Snakemake shows; anything else
 is a bug and keeps its traceback.
 
-The step runner is the only place that knows about Snakemake; the library never imports it.
+A step's ``snakemake`` object goes no further than its script and this runner: the library's
+functions take plain values (paths, settings, songs).
 """
 
 from __future__ import annotations
@@ -95,4 +99,19 @@ def run_step(snakemake, main: Callable) -> None:
         wildcards=dict(snakemake.wildcards.items()) if snakemake.wildcards else {},
         threads=snakemake.threads,
         log_path=str(logs[0]) if logs else None,
+    )
+
+
+def run_command(main: Callable, args, rule: str, wildcard: str) -> None:
+    """Run the ``shell:`` step ``main(args, log)``, a script that a rule runs in another
+    environment with its arguments parsed into ``args`` (``--log``, and ``--threads`` where
+    it has them): logging to ``args.log``, its one wildcard ``wildcard`` (``block``,
+    ``model``) named in its messages."""
+    run(
+        main,
+        args,
+        rule=rule,
+        wildcards={wildcard: getattr(args, wildcard)},
+        threads=getattr(args, "threads", 1),
+        log_path=args.log,
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path
-from ..names import METRICS, NO_SEPARATOR
+from ..names import FIGURES, METRICS, NO_SEPARATOR
 from .stats import comparisons, paired
 
 if TYPE_CHECKING:
@@ -449,3 +449,31 @@ def gain_against_quality(
     fig.text(0.5, -0.02, caption, ha="center", va="top", fontsize=8, wrap=True)
     fig.tight_layout()
     return fig
+
+
+def figure(
+    name: str,
+    metrics: pd.DataFrame,
+    significance: pd.DataFrame,
+    matrices: dict,
+    genres: pd.DataFrame,
+    baseline: str,
+    selection: str,
+):
+    """The figure ``name`` of :data:`~sepconv.names.FIGURES` at one ``selection``, from the
+    metrics table, the significance table, the mean confusion matrices and the per-genre
+    differences: what the figures step draws for each of them."""
+    note = f"{metrics['seed'].nunique()} trials, selection: {selection}"
+    if name == "f1":
+        return distributions(metrics, "f1_macro", baseline, selection, f"Macro F1 over {note}")
+    if name == "accuracy":
+        return distributions(metrics, "accuracy", baseline, selection, f"Accuracy over {note}")
+    if name == "paired_differences":
+        title = f"Paired differences, {note}"
+        return paired_differences(significance, metrics, baseline, selection, title)
+    if name == "confusion":
+        return confusion_matrices(matrices, selection, f"Mean row-normalised confusion, {note}")
+    if name == "genres":
+        title = f"Per-genre F1: model − {baseline}, mean over {note}"
+        return genre_differences(genres, selection, title)
+    raise ValueError(f"no figure {name!r}; the figures are {', '.join(FIGURES)}")

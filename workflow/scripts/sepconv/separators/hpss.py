@@ -160,3 +160,15 @@ def separate_hpss(mixture: np.ndarray, sr: int, params: HpssParams) -> dict[str,
     other = mixture.astype(np.float64) - sum(stems[s].astype(np.float64) for s in stems)
     stems["other"] = other.astype(np.float32)
     return {stem: stems[stem] for stem in STEMS}
+
+
+def separate_segments(
+    audio: np.ndarray, sr: int, n_samples: int, params: HpssParams, where: str
+) -> dict[str, np.ndarray]:
+    """A song's segments, ``(K * n_samples, channels)`` back to back at ``sr`` Hz (``where``
+    names the file in errors), separated one by one (:func:`separate_hpss`): its stems, back
+    to back like the segments."""
+    from ..signal.segments import split_segments
+
+    parts = [separate_hpss(piece, sr, params) for piece in split_segments(audio, n_samples, where)]
+    return {stem: np.concatenate([part[stem] for part in parts]) for stem in STEMS}

@@ -114,3 +114,25 @@ def separate_ladder(
     if rung_strength >= 1.0:
         return blend({}, mixture, 1.0)
     return blend(ideal_ratio_estimates(mixture, references, params), mixture, rung_strength)
+
+
+def separate_segments(
+    audio: np.ndarray,
+    references: dict[str, np.ndarray],
+    n_samples: int,
+    strength: float,
+    params: LadderParams,
+    where: str,
+) -> dict[str, np.ndarray]:
+    """A song's segments, ``(K * n_samples, channels)`` back to back (``where`` names the file
+    in errors), each separated at the rung ``strength`` (:func:`separate_ladder`) from the
+    same samples of the reference stems (``references``: the oracle's stems of the song, cut
+    like its segments): its stems, back to back like the segments."""
+    from ..signal.segments import split_segments
+
+    pieces = []
+    for k, piece in enumerate(split_segments(audio, n_samples, where)):
+        cut = slice(k * n_samples, (k + 1) * n_samples)
+        parts = {stem: references[stem][cut] for stem in STEMS}
+        pieces.append(separate_ladder(piece, parts, strength, params))
+    return {stem: np.concatenate([piece[stem] for piece in pieces]) for stem in STEMS}

@@ -1,7 +1,7 @@
 """What the learned separators (Spleeter, Demucs) share: their input, the folding of extra
-stems into ``other``, the refusal of stems that are no separation, and the pieces of the
-block step that loads a model once and separates a block of songs with it (its arguments,
-reading a segment, writing and logging a song's stems, the job's timings).
+stems into ``other``, the refusal of stems that are no separation, and the block step that
+loads a model once and separates a block of songs with it (its arguments, and its loop over
+the songs, :func:`separate_block`).
 
 Both run networks trained on 44.1 kHz stereo, in environments of their own; this module needs
 only NumPy (and soxr when a segment must be resampled), so every environment imports it.
@@ -168,3 +168,52 @@ def log_timings(log: logging.Logger, timings: dict, songs: list[dict], start: fl
     and the script's time since ``start`` (a ``time.perf_counter()`` before its imports)."""
     script_s = time.perf_counter() - start
     log.info("timings %s", json.dumps({**timings, "songs": songs, "script_s": script_s}))
+
+
+def separate_block(
+    args: argparse.Namespace,
+    log: logging.Logger,
+    *,
+    separator: str,
+    separate,
+    check,
+    timings: dict,
+    start: float,
+    covered: str = "",
+) -> None:
+    """Separate every song of a block with a loaded model: each song's segment (``--segments``)
+    read as the model's input, ``separate(song, waveform)`` (the model's stems, folded into
+    the four), ``check(stems, waveform)`` (the figures of :func:`check_separation`, or its
+    error), the stems written into the block's folder (``--stems``) and one line logged; a
+    song that fails is named and the others go on (:class:`~sepconv.blocks.Block`). Ends
+    with the job's ``timings`` line: what it paid once and each song's parts."""
+    from ..blocks import Block, items_in
+    from ..layout import segment_file
+
+    songs = []
+    try:
+        what = f"{separator} block {args.block}"
+        with Block(args.stems, log, what=what, error=SeparationError) as block:
+            for song, source in items_in(args.segments).items():
+                path = segment_file(source, song)
+                with block.item(song, source=path):
+                    began = time.perf_counter()
+                    waveform, sr, channels = read_segment(path)
+                    read = time.perf_counter()
+                    stems = separate(song, waveform)
+                    done = time.perf_counter()
+                    levels = check(stems, waveform)
+                    write_stems(args.stems, song, stems)
+                    written = time.perf_counter()
+                    log_song(log, song, waveform, sr, channels, done - read, levels, covered)
+                    songs.append(
+                        {
+                            "song": song,
+                            "read_s": read - began,
+                            "separate_s": done - read,
+                            "write_s": written - done,
+                            "song_s": written - began,
+                        }
+                    )
+    finally:
+        log_timings(log, timings, songs, start)

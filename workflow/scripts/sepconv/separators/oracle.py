@@ -8,7 +8,7 @@ from ..errors import SeparationError
 from ..names import STEMS
 from ..signal.audio import SongReader
 from ..signal.segments import read_segments
-from . import check_stems
+from .check import check_stems
 
 #: How close reference stems read from files (rounded to 16 bits, resampled) must sum to the
 #: song: the energy of the difference at least this far below the song's.

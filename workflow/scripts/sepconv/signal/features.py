@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import channel_stems, defaults
-from ..io import write_npz
 from ..names import MIXTURE
 from .audio import fix_length, resample
 from .segments import segment_samples
@@ -143,66 +142,27 @@ def segment_mels(
     )
 
 
-@dataclass(frozen=True)
-class MelFile:
-    """The log-mel spectrograms of one song's segments under one separator (``none``: the
-    mixture's).
+def song_mels(sources: list[str], channels: list[str], params: MelParams) -> np.ndarray:
+    """The ``(K, C, n_mels, n_frames)`` log-mel spectrograms of a song's K segments: of its
+    segments file (``sources``: one file, ``channels``: ``[mixture]``), or of each channel of
+    its stems (``sources``: the four stem files in :data:`~sepconv.names.STEMS` order; each
+    stem brought to the analysis rate once per segment, then summed where a channel sums
+    stems, since resampling is linear)."""
+    from ..io import read_audio
+    from ..names import STEMS
+    from .segments import split_segments
 
-    Stored as ``results/mels/{separator}/{block}/{song}.npz`` with ``mels`` float32
-    ``(K, C, n_mels, n_frames)`` (K segments, C channels; a ``(C, n_mels, n_frames)`` array is
-    taken as one segment), ``channels`` ``(C,)``, ``song`` and ``separator``.
-    """
-
-    song: str
-    separator: str
-    channels: tuple[str, ...]
-    mels: np.ndarray
-
-    def __post_init__(self):
-        if self.mels.ndim == 3:
-            object.__setattr__(self, "mels", self.mels[np.newaxis])
-
-    @property
-    def segments(self) -> int:
-        return int(self.mels.shape[0])
-
-    def __getitem__(self, channel: str) -> np.ndarray:
-        """The ``(K, n_mels, n_frames)`` spectrograms of ``channel``, one per segment."""
-        try:
-            return self.mels[:, self.channels.index(channel)]
-        except ValueError:
-            raise KeyError(
-                f"the spectrograms of {self.song} ({self.separator}) have no channel "
-                f"{channel!r}; they have {', '.join(self.channels)}"
-            ) from None
-
-    def save(self, path) -> None:
-        write_npz(
-            path,
-            mels=self.mels.astype(np.float32),
-            channels=np.array(self.channels),
-            song=np.array(self.song),
-            separator=np.array(self.separator),
-        )
-
-    @staticmethod
-    def segments_in(path) -> int:
-        """The number of segments in the file ``path``, read from its header alone."""
-        with np.load(path) as npz, npz.zip.open("mels.npy") as member:
-            version = np.lib.format.read_magic(member)
-            read_header = {
-                (1, 0): np.lib.format.read_array_header_1_0,
-                (2, 0): np.lib.format.read_array_header_2_0,
-            }[version]
-            shape = read_header(member)[0]
-        return 1 if len(shape) == 3 else int(shape[0])
-
-    @classmethod
-    def load(cls, path) -> MelFile:
-        with np.load(path) as npz:
-            return cls(
-                song=str(npz["song"]),
-                separator=str(npz["separator"]),
-                channels=tuple(str(c) for c in npz["channels"]),
-                mels=npz["mels"],
-            )
+    if list(channels) == [MIXTURE]:
+        (path,) = sources
+        audio, sr = read_audio(path)
+        each = [(piece, sr) for piece in split_segments(audio, params.segment_samples(sr), path)]
+    else:
+        stems = {}
+        for stem, path in zip(STEMS, sources, strict=True):
+            audio, sr = read_audio(path)
+            stems[stem] = [
+                analysis_signal(piece, sr, params)
+                for piece in split_segments(audio, params.segment_samples(sr), path)
+            ]
+        each = [{stem: stems[stem][k] for stem in STEMS} for k in range(len(stems[STEMS[0]]))]
+    return np.stack([segment_mels(signals, params, channels) for signals in each])

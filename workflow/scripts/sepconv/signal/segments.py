@@ -3,9 +3,9 @@
 A segment is ``segment_samples(...)`` samples long (233,984 at 22,050 Hz, 10.61 s, for the
 paper's 458 frames at hop 512), the length that gives exactly ``n_frames`` centred mel frames
 at the analysis rate. A song gives ``segment.per_song`` segments (:func:`segment_starts`),
-stored back to back in one file, ``results/segments/{song}.wav``; :func:`split_segments`
+stored back to back in one file, ``results/segments/{block}/{song}.wav``; :func:`split_segments`
 splits such a file (or a separator's stem of it) into its segments again. The segments' record,
-``results/segments/{song}.json``, is :func:`segment_record`.
+``results/segments/{block}/{song}.json``, is :func:`segment_record`.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def segment_record(
     n_samples: int,
     levels_dbfs: list[float],
 ) -> dict:
-    """The record of a song's segments, ``results/segments/{song}.json``: where each segment
+    """The record of a song's segments, ``results/segments/{block}/{song}.json``: where each segment
     starts (samples at ``sr``, and seconds), by which rule, its length and its level."""
     return {
         "song": song,

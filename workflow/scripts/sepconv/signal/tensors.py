@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..io import atomic_path, write_npz
-from .features import MelFile
+from .mels import MelFile
 
 #: The suffix of a tensor's rows file: ``stems3.npy`` -> ``stems3.rows.npz``.
 ROWS_SUFFIX = ".rows.npz"
