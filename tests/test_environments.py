@@ -34,11 +34,16 @@ def test_conda_pins_match_the_lock(repo):
 
 @pytest.mark.workflow
 def test_the_separators_locks_are_inputs_of_their_rules(repo, tmp_path):
+    """Each learned separator's rules take its lock as an input and run its own script in its
+    own project. The rules are made in a loop; the dry run shows the commands as the rules
+    were defined, and the runs of tests/test_workflow_spleeter.py and test_workflow_demucs.py
+    show them as their jobs format them, after the loop."""
     proc = run_snakemake(
         tmp_path,
         "results/mels/spleeter/0.sha256",  # the 4 songs: one block of the per-song steps
         "results/mels/demucs/0.sha256",
         "--dry-run",
+        "--printshellcmds",
         config={
             "dataset": {"synthetic": {"genres": {"house": 2, "techno": 2}, "songs_per_artist": 1}},
             "separators": ["spleeter", "demucs"],
@@ -47,9 +52,16 @@ def test_the_separators_locks_are_inputs_of_their_rules(repo, tmp_path):
             "demucs": {"blocks": 1},
         },
     )
-    blocks = re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)+)", proc.stdout, re.MULTILINE)
-    inputs = {rule: re.search(r"^    input: (.*)$", block, re.M)[1] for rule, block in blocks}
+    jobs = re.findall(
+        r"^(?:local)?rule (\w+):\n((?:    .*\n)+)Shell command: (.*)$", proc.stdout, re.M
+    )
+    inputs = {rule: re.search(r"^    input: (.*)$", block, re.M) for rule, block, _ in jobs}
+    shells = {rule: shell for rule, _, shell in jobs}
     for separator in ("spleeter", "demucs"):
         lock = str(repo / "envs" / separator / "uv.lock")
-        assert lock in inputs[f"get_{separator}_model"].split(", ")
-        assert lock in inputs[f"separate_{separator}"].split(", ")
+        project = f"--project {repo / 'envs' / separator} "
+        for rule in (f"get_{separator}_model", f"separate_{separator}"):
+            assert lock in inputs[rule][1].split(", "), rule
+            script = f"{repo / 'workflow' / 'scripts' / rule}.py "
+            assert project in shells[rule] and script in shells[rule], shells[rule]
+            assert f"/{separator}/" in shells[rule].split(" --log ")[1], shells[rule]

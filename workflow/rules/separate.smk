@@ -96,12 +96,11 @@ rule separate_ladder:
 # before any song is separated (sepconv.separators.spleeter, sepconv.separators.demucs). Then
 # one job per block of songs (config spleeter.blocks, demucs.blocks): the model is loaded once
 # and separates every song of the block.
+#
+# A shell command is formatted when its job runs, after this loop has ended: what differs
+# between the separators reaches it through params, never through the loop's variables.
 for separator in LEARNED:
     model = PLAN.learned_model(separator)
-    in_project = (
-        f"env -u VIRTUAL_ENV uv run --quiet --locked --project {ENVS_DIR / separator} "
-        f"python {SCRIPTS_DIR}"
-    )
 
     rule:
         name:
@@ -120,9 +119,13 @@ for separator in LEARNED:
             f"../../envs/{separator}.yaml"
         params:
             code=step_code(f"get_{separator}_model.py"),
+            project=ENVS_DIR / separator,
+            script=SCRIPTS_DIR / f"get_{separator}_model.py",
+            model=model["model"],
             folder=model["folder"],
         shell:
-            f"{in_project}/get_{separator}_model.py --model {model['model']} "
+            "env -u VIRTUAL_ENV uv run --quiet --locked --project {params.project:q} "
+            "python {params.script:q} --model {params.model} "
             "--model-folder {params.folder:q} --manifest {output.manifest:q} --log {log:q}"
 
     rule:
@@ -155,10 +158,14 @@ for separator in LEARNED:
             code=step_code(f"separate_{separator}.py"),
             # the per-song blocks it is made of: one that comes or goes re-runs it
             blocks=get_per_song_blocks(separator),
+            project=ENVS_DIR / separator,
+            script=SCRIPTS_DIR / f"separate_{separator}.py",
+            model=model["model"],
             folder=model["folder"],
             arguments=model["arguments"],
         shell:
-            f"{in_project}/separate_{separator}.py --model {model['model']} "
+            "env -u VIRTUAL_ENV uv run --quiet --locked --project {params.project:q} "
+            "python {params.script:q} --model {params.model} "
             "--model-folder {params.folder:q} {params.arguments} "
             "--segments {input.segments:q} --stems {output.folder:q} --block {wildcards.block} "
             "--threads {threads} --gpu {resources.gpu} --jobs-per-gpu {resources.jobs_per_gpu} "
