@@ -2,7 +2,7 @@
 
 Two kinds. Config and sample-sheet problems stop the workflow when it loads, before any job
 runs, with one message naming the key, file or line: each case is checked in-process against
-the library calls the workflow makes when it loads (``sepconv.config.validate_config``, then
+the library calls the workflow makes when it loads (``sepconv.checks.validate_config``, then
 ``sepconv.plan.load_songs``), and two of them through Snakemake itself, for the wiring. Audio
 problems are found by the per-song step that reads the file; the message names the file and,
 under ``--keep-going``, the other songs complete.
@@ -28,7 +28,7 @@ BLOCKS = 64
 SCHEMA_KEYS = (
     "baseline, dataset, demucs, epochs, features, figures, hpss, intermediates, ladder, models, "
     "pairs, representations, seeds_per_job, segment, separators, song_blocks, spleeter, "
-    "statistics, test_size, trials"
+    "statistics, test_size, trials, validation"
 )
 MODEL_KEYS = (
     "activation, batch_size, conv, dropout, enabled, epochs, filters, kernel, l1, l2, "

@@ -122,3 +122,27 @@ def test_one_separator_with_a_quality_is_too_few_to_fit(rng):
     (row,) = thresholds.itertuples(index=False)
     assert np.isnan(row.quality_threshold) and row.separators == 1
     assert row.reading == "too few separators with a measured quality to fit"
+
+
+def test_the_figure_shows_the_paper_s_rule_and_the_validation_s_where_there_is_one(rng):
+    """The figure's rows: the paper's selection, and the epoch of minimum validation loss
+    where the runs have one (never the last epoch); the caption counts songs and splits."""
+    from sepconv.evaluation import plots
+    from sepconv.evaluation.gain import figure_caption, figure_selections
+
+    quality = quality_table(rng)
+    gains = {"hpss": 0.02, "ladder-0.5": 0.1, "ladder-0": 0.14}
+    plain = significance_table(gains)
+    both = pd.concat(
+        [plain, plain.assign(selection="last_epoch"), plain.assign(selection="min_val_loss")]
+    )
+    points, thresholds = relate(quality, plain, "novox-conv", ["stems3-conv"])
+    assert figure_selections(points) == ["min_test_loss"]
+    assert figure_caption(points, 0.95, 0.8).startswith("40 songs with reference stems, 20 splits")
+    points, thresholds = relate(quality, both, "novox-conv", ["stems3-conv"])
+    assert figure_selections(points) == ["min_test_loss", "min_val_loss"]
+    shown = points[points["selection"].isin(figure_selections(points))]
+    figure = plots.gain_against_quality(shown, thresholds, "title", "caption")
+    titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
+    assert len(titles) == 2 and titles[0].startswith("stems3-conv, min_test_loss")
+    assert titles[1].startswith("stems3-conv, min_val_loss")

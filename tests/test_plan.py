@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from sepconv.blocks import learned_block, song_block
-from sepconv.errors import ConfigError, InputError
+from sepconv.errors import ConfigError, InputError, SplitError
 from sepconv.names import FIGURES
 from sepconv.plan import (
     Plan,
@@ -281,3 +281,27 @@ def test_no_job_of_a_106574_song_plan_asks_for_more_than_a_common_node():
     runtime = max(jobs, key=lambda job: job[2]["runtime"])
     assert memory[2]["mem_mb"] <= 16_000, memory
     assert runtime[2]["runtime"] <= 24 * 60, runtime
+
+
+def test_a_validation_part_adds_a_selection_and_a_split_setting_only_when_asked_for():
+    plain = plan_of()
+    assert plain.selections() == ["min_test_loss", "last_epoch"]
+    assert plain.split_settings() == {"test_size": 0.2}  # the splits of a config without one
+    held = plan_of({"validation": 0.125})
+    assert held.selections() == ["min_test_loss", "last_epoch", "min_val_loss"]
+    assert held.split_settings() == {"test_size": 0.2, "validation": 0.125}
+    assert "curves" in plain.results() and "pairs" not in plain.results()
+
+
+def test_a_validation_part_needs_three_artists_in_every_genre():
+    """Checked when the workflow loads: one artist each for training, validation and test;
+    the synthetic corpus's artists have two songs each."""
+
+    def genres(deep_house):
+        counts = {"house": 6, "deep-house": deep_house, "techno": 5, "trance": 0}
+        return {"dataset": {"synthetic": {"genres": {**counts, "drum-and-bass": 0, "dubstep": 0}}}}
+
+    plan_of({**genres(6), "validation": 0.3})  # 3 artists in each genre (techno: 2, 2, 1)
+    plan_of(genres(4))  # 2 artists: enough without a validation part
+    with pytest.raises(SplitError, match=r"at least 3 artists .* too few: deep-house \(2\)"):
+        plan_of({**genres(4), "validation": 0.3})

@@ -191,3 +191,35 @@ def test_pair_matrices_draw_accuracy_and_gain_panels():
     ]
     assert {t.get_text() for t in axes[2].texts} == {"+0.10"}
     plots._pyplot()[0].close(fig)
+
+
+def test_training_curves_draw_every_subset_and_mark_each_selection(metrics):
+    """A row of (loss, F1) panels per (separator, model), a line per subset, a vertical line
+    per selection rule at its median epoch."""
+    from sepconv.evaluation.stats import history_table
+
+    records = []
+    for separator, model in (("hpss", "stems3-conv"), ("none", "mix-conv")):
+        for seed in SEEDS:
+            history = {"epoch": [1, 2, 3]}
+            for key in ("loss", "test_loss", "val_loss"):
+                history[key] = [1.0 - 0.1 * k for k in range(3)]
+            for key in ("accuracy", "test_accuracy", "val_accuracy"):
+                history[key] = [0.4, 0.5, 0.6]
+            for key in ("f1_macro", "test_f1_macro", "val_f1_macro"):
+                history[key] = [0.3, 0.4, 0.5]
+            records.append(
+                {"separator": separator, "model": model, "seed": seed, "history": history}
+            )
+    history = history_table(records)
+    assert len(history) == 2 * len(SEEDS) * 3 * 3  # runs x subsets x epochs
+    assert list(history.columns)[:5] == ["separator", "model", "seed", "epoch", "subset"]
+    # a record without validation figures (none held out) gives no validation rows
+    for record in records:
+        for key in ("val_loss", "val_accuracy", "val_f1_macro"):
+            del record["history"][key]
+    assert set(history_table(records)["subset"]) == {"train", "test"}
+    figure = plots.training_curves(history, metrics, "curves")
+    axes = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(axes) == 2 * 2
+    assert len(axes[0].get_lines()) == 3 + 2  # train, validation, test; two selections

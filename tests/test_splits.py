@@ -71,10 +71,10 @@ def quadratic_split(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> p
     split, so that existing results keep their splits."""
     import numpy as np
 
-    from sepconv.learning.splits import _groups
+    from sepconv.learning.splits import split_groups
 
     table = table.reset_index(drop=True)
-    groups = pd.Series(_groups(table), index=table.index)
+    groups = pd.Series(split_groups(table), index=table.index)
     rng = np.random.default_rng(seed)
     order = list(rng.permutation(np.array(sorted(groups.unique()), dtype=object)))
     genre_sizes = table["genre"].value_counts()
@@ -147,3 +147,40 @@ def test_splits_are_those_of_the_first_algorithm_on_sheets_with_artists(
     pd.testing.assert_frame_equal(
         split_songs(no_artists, 3, test_size), quadratic_split(no_artists, 3, test_size)
     )
+
+
+def test_a_validation_part_is_carved_out_of_the_training_songs(default_corpus):
+    """Disjoint from the test songs and from the songs trained on; stratified (each genre
+    holds out about its share of its training songs, at least one); grouped by artist (an artist
+    on one side of every pair of parts); the same for the same seed; and the test side that
+    of the split without one."""
+    for seed in (1, 2, 3):
+        split = split_songs(default_corpus, seed, validation=0.125)
+        plain = split_songs(default_corpus, seed)
+        assert set(split["subset"]) == {"train", "validation", "test"}
+        pd.testing.assert_series_equal(split["subset"] == "test", plain["subset"] == "test")
+        for genre, group in split.groupby("genre"):
+            training = int((plain.loc[group.index, "subset"] == "train").sum())
+            held = int((group["subset"] == "validation").sum())
+            # a genre's first group may overshoot its target by one: artists of two songs
+            assert 1 <= held <= max(1, round(0.125 * training)) + 1, genre
+            assert (group["subset"] == "train").sum() >= 1
+        sides = split.merge(default_corpus[["song", "artist"]]).groupby("artist")["subset"]
+        assert (sides.nunique() == 1).all()
+        pd.testing.assert_frame_equal(split, split_songs(default_corpus, seed, validation=0.125))
+
+
+def test_a_validation_part_needs_training_songs_of_two_artists_in_every_genre():
+    table = pd.DataFrame(
+        {
+            "song": [f"s{i}" for i in range(8)],
+            "genre": ["a"] * 4 + ["b"] * 4,
+            "artist": ["p", "p", "q", "r", "s", "t", "u", "v"],
+        }
+    )
+    assert (split_songs(table, 1, validation=0.3)["subset"] == "validation").sum() == 2
+    # genre a: artists p (three songs) and q (one): the test side takes one of them, which
+    # leaves the training songs to a single artist
+    lonely = table.assign(artist=["p", "p", "p", "q", "s", "t", "u", "v"])
+    with pytest.raises(SplitError, match=r"seed 1: no validation part can be carved out"):
+        split_songs(lonely, 1, validation=0.3)

@@ -52,7 +52,7 @@ def test_learns_an_easy_task_well_above_chance():
     X, y, songs, split = easy_task()
     result = train_run(X, y, songs, split, SPEC, seed=1, n_classes=2)
     assert result["n_train"] == 24 and result["n_test"] == 8
-    assert set(result["selections"]) == set(SELECTIONS)
+    assert set(result["selections"]) == set(SELECTIONS) - {"min_val_loss"}  # no validation part
     last = result["selections"]["last_epoch"]
     assert last["epoch"] == 6
     assert last["accuracy"] >= 0.875 and last["f1_macro"] >= 0.85
@@ -185,3 +185,30 @@ def test_a_run_on_some_rows_of_a_tensor_is_the_run_on_those_rows_alone():
     copied = trainer.run(X, y, songs, split, 4)
     for key in ("history", "selections", "channel_mean", "channel_std", "n_train", "n_test"):
         assert in_place[key] == copied[key]
+
+
+def test_a_validation_part_chooses_an_epoch_without_the_test_songs():
+    """Songs held out as validation are neither trained on nor tested: the standardisation
+    and the class weights come from the training songs alone, each epoch measures the
+    validation songs as it measures the test songs, and the run gains a third selection,
+    the epoch of minimum validation loss, measured on the test songs."""
+    X, y, songs, split = easy_task()
+    held = (split["subset"] == "train") & (np.arange(len(split)) % 16 >= 12)
+    split.loc[held, "subset"] = "validation"
+    X[held.to_numpy()] += 1000.0  # would move the statistics if validation songs were used
+    y[held.to_numpy() & (y == 0)] = 1  # would move the class weights if they were counted
+    result = train_run(X, y, songs, split, SPEC, seed=1, n_classes=2)
+    assert (result["n_train"], result["n_validation"], result["n_test"]) == (16, 8, 8)
+    assert max(abs(m) for m in result["channel_mean"]) < 10
+    assert result["class_weights"] == {"0": 1.0, "1": 1.0}  # 8 and 8 training songs
+    history = result["history"]
+    assert len(history["val_loss"]) == len(history["test_f1_macro"]) == SPEC.epochs
+    chosen = result["selections"]["min_val_loss"]
+    assert chosen["epoch"] == int(np.argmin(history["val_loss"])) + 1
+    assert chosen["test_loss"] == history["test_loss"][chosen["epoch"] - 1]
+    assert chosen["f1_macro"] == pytest.approx(history["test_f1_macro"][chosen["epoch"] - 1])
+    assert list(result["selections"]) == ["min_test_loss", "last_epoch", "min_val_loss"]
+    # without one: the two selections, and no validation figures
+    plain = train_run(*easy_task(), SPEC, seed=1, n_classes=2)
+    assert list(plain["selections"]) == ["min_test_loss", "last_epoch"]
+    assert "val_loss" not in plain["history"] and "n_validation" not in plain

@@ -226,19 +226,35 @@ def test_an_edited_step_script_re_runs_its_rule_and_what_follows(copy_run):
 
 
 @pytest.mark.parametrize("what", ["folder", "listing"])
-def test_a_deleted_block_folder_or_listing_plans_that_block_again(copy_run, what):
+def test_a_deleted_block_folder_or_listing_is_made_again_when_asked_for(copy_run, what):
+    """Snakemake runs a job for a missing output only where a job that reads it must run:
+    while every step after a deleted block folder or listing is done, the run plans nothing;
+    asked for, the block alone is made again, with the same bytes, and nothing after it
+    re-runs."""
     copy, workdir, _ = copy_run
     folder = workdir / "results/stems/hpss/0"
+    listing = folder.with_suffix(".sha256")
+    before = listing.read_bytes()
     saved = workdir / "saved"
-    target = folder if what == "folder" else folder.with_suffix(".sha256")
+    target = folder if what == "folder" else listing
     shutil.move(target, saved)
     try:
-        counts, jobs = dry_run(copy_run)
-        assert [w for r, w in jobs if r == "separate_hpss"] == ["block=0"]
-        assert counts["compute_mel"] == 1 and "segment_song" not in counts
+        assert dry_run(copy_run)[0] == {}
+        asked = (str(target.relative_to(workdir)),)  # what was deleted
+        proc = run_snakemake(
+            workdir, *asked, "--dry-run", config=CONFIG, snakefile=copy / "Snakefile"
+        )
+        counts, jobs = dry_run_jobs(proc)
+        assert counts == {"separate_hpss": 1}
+        assert jobs == [("separate_hpss", "block=0")]
+        run_snakemake(workdir, *asked, config=CONFIG, snakefile=copy / "Snakefile")
+        assert listing.read_bytes() == before
+        assert dry_run(copy_run)[0] == {}
     finally:
-        shutil.move(saved, target)
-    assert dry_run(copy_run)[0] == {}
+        if target.exists():
+            shutil.rmtree(saved) if saved.is_dir() else saved.unlink()
+        else:
+            shutil.move(saved, target)
 
 
 def test_a_changed_song_blocks_moves_songs_and_re_runs_the_blocks_it_changes(copy_run):

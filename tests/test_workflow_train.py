@@ -160,10 +160,10 @@ def test_results_tables_and_figures(runs_dir):
     assert {"p_corrected", "p_corrected_holm", "p_wilcoxon", "p_welch_independent"} <= set(sig)
     assert {"p_worse", "p_equivalent", "p_better", "detectable_diff"} <= set(sig)
     figures = sorted(p.name for p in (results / "figures").iterdir())
-    # 5 figures x 2 selections x (png, pdf), the separation quality beside the gains, and
-    # the gains against the quality
-    assert len(figures) == 5 * 2 * 2 + 2 + 2 and "separation_quality.png" in figures
-    assert "gain_quality.png" in figures
+    # 5 figures x 2 selections x (png, pdf), the separation quality beside the gains, the
+    # gains against the quality, and the training curves
+    assert len(figures) == 5 * 2 * 2 + 2 + 2 + 2 and "separation_quality.png" in figures
+    assert "gain_quality.png" in figures and "curves.png" in figures
     assert all((results / "figures" / name).stat().st_size > 1000 for name in figures)
 
 
@@ -180,6 +180,7 @@ def test_report(runs_dir):
         "separation_quality.png",
         "summary.tsv",
         "region of practical equivalence",
+        "curves.png",
     ):
         assert text in html
 
@@ -188,6 +189,7 @@ def test_a_figure_setting_redraws_only_the_figures(runs_dir):
     proc = run_snakemake(runs_dir, "--dry-run", config={**CONFIG, "figures": {"dpi": 72}})
     assert dry_run_jobs(proc)[0] == {
         "plot_figures": 2,
+        "plot_curves": 1,
         "plot_quality": 1,
         "relate_gain_quality": 1,
         "all": 1,
@@ -332,3 +334,80 @@ def test_the_experiment_benchmark_reads_a_finished_run(runs_dir, tmp_path, capsy
     for run in runs:
         key = f"{run['separator']}/{run['model']}/{run['seed']}"
         assert 0 <= loop["f1"][key] <= 1
+
+
+@pytest.fixture(scope="module")
+def validation_run(tmp_path_factory):
+    """The tiny corpus with a validation part (one song of each genre's two training songs),
+    two models of two epochs: everything."""
+    workdir = tmp_path_factory.mktemp("validation")
+    synthetic = {**TINY["dataset"]["synthetic"], "songs_per_artist": 1}  # an artist a song
+    config = {
+        **CONFIG,
+        "dataset": {"synthetic": synthetic},
+        "validation": 0.3,
+        "epochs": 2,
+        "models": {
+            "mix-conv": {**SMALL, "enabled": False},
+            "novox-conv": SMALL,
+            "stems3-conv": SMALL,
+            "stems3-sepconv": {**SMALL, "enabled": False},
+        },
+    }
+    run_snakemake(workdir, config=config)
+    return workdir
+
+
+def test_a_validation_part_is_held_out_of_every_split_and_chooses_a_third_epoch(validation_run):
+    results = validation_run / "results"
+    for seed in (1, 2):
+        split = pd.read_csv(results / f"splits/seed{seed}.tsv", sep="\t")
+        sides = split.groupby(["genre", "subset"]).size().unstack()
+        assert (sides[["train", "validation", "test"]] == 1).all().all()  # 3 songs a genre
+        held = set(split.loc[split["subset"] == "validation", "song"])
+        records = list(results.glob(f"runs/*/*/*/seed{seed}.json"))
+        assert len(records) == 2  # every model of the seed reads the same split
+        for path in records:
+            record = json.loads(path.read_text())
+            assert (record["n_train"], record["n_validation"], record["n_test"]) == (2, 2, 2)
+            assert len(record["history"]["val_loss"]) == 2
+            assert set(record["selections"]) == {"min_test_loss", "last_epoch", "min_val_loss"}
+        assert held and not held & set(split.loc[split["subset"] != "validation", "song"])
+    metrics = pd.read_csv(results / "metrics.tsv", sep="\t")
+    assert list(metrics["selection"].unique()) == ["min_test_loss", "last_epoch", "min_val_loss"]
+    assert (metrics["n_validation"] == 2).all() and (metrics["n_train"] == 2).all()
+    assert (
+        "## min_val_loss: epoch of minimum validation loss" in (results / "table1.md").read_text()
+    )
+    significance = pd.read_csv(results / "significance.tsv", sep="\t")
+    assert "min_val_loss" in set(significance["selection"])
+    assert (results / "figures/f1_min_val_loss.png").stat().st_size > 10_000
+    history = pd.read_csv(results / "history.tsv", sep="\t")
+    assert set(history["subset"]) == {"train", "validation", "test"}
+    assert len(history) == 2 * 2 * 3 * 2  # runs x seeds x subsets x epochs
+    assert (results / "figures/curves.png").stat().st_size > 10_000
+
+
+def test_without_a_validation_part_the_runs_are_measured_as_before(runs_dir):
+    """No validation songs, two selections, the metrics table's columns of before, and the
+    training curves of the training and test songs."""
+    split = pd.read_csv(runs_dir / "results/splits/seed1.tsv", sep="\t")
+    assert set(split["subset"]) == {"train", "test"}
+    metrics = pd.read_csv(runs_dir / "results/metrics.tsv", sep="\t")
+    assert list(metrics.columns) == [
+        "separator",
+        "model",
+        "seed",
+        "selection",
+        "epoch",
+        "accuracy",
+        "f1_macro",
+        "test_loss",
+        "n_train",
+        "n_test",
+        "params",
+    ]
+    assert list(metrics["selection"].unique()) == ["min_test_loss", "last_epoch"]
+    history = pd.read_csv(runs_dir / "results/history.tsv", sep="\t")
+    assert set(history["subset"]) == {"train", "test"}
+    assert (runs_dir / "results/figures/curves.png").stat().st_size > 10_000

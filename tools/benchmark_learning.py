@@ -138,6 +138,8 @@ class PeakMemory(threading.Thread):
                         )
                 except OSError:
                     continue
+                if "RssAnon" not in status or "VmHWM" not in status:
+                    continue  # a process that is ending has no memory left to count
                 jobs = self.peaks.setdefault(match[1], {})
                 peak = jobs.setdefault(int(entry.name), {"anon": 0, "hwm": 0})
                 peak["anon"] = max(peak["anon"], int(status["RssAnon"].split()[0]))

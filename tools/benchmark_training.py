@@ -7,7 +7,7 @@ Per model it prints the wall time of the run (model build, training, test predic
 median time of an epoch after the first (which also traces and compiles), training samples
 per second, and the ratio of achieved FLOP/s to the machine's measured single-precision
 matrix-multiply peak on the same threads. FLOPs are counted from the model's layers
-(:func:`sepconv.models.forward_flops`); a training step is counted as 3 forward passes
+(:func:`sepconv.learning.models.forward_flops`); a training step is counted as 3 forward passes
 (forward, and backward through activations and weights), a test song as 1 (one prediction
 per epoch gives the test loss and the predicted classes). The peak is the median of
 several 2048 x 2048 float32 matrix products through the same Keras backend.

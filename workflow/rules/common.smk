@@ -292,6 +292,10 @@ def get_tensor_paths():
 # Training (train.smk)
 
 
+def get_split_settings():
+    return PLAN.split_settings()
+
+
 def get_model_params(wildcards):
     """A model's entry as training needs it (Plan.models)."""
     return PLAN.models[wildcards.model]
@@ -367,6 +371,11 @@ def get_quality_tables(wildcards=None):
     ]
 
 
+def get_selections(wildcards):
+    """The selection rules of the runs (Plan.selections)."""
+    return PLAN.selections()
+
+
 def get_stems_models(wildcards):
     return PLAN.stems_models()
 
@@ -418,9 +427,10 @@ RESULTS = {
     "significance": lambda: [*rules.test_significance.output],
     "figures": lambda: [
         path.format(selection=selection)
-        for selection in SELECTIONS
+        for selection in PLAN.selections()
         for path in rules.plot_figures.output
     ],
+    "curves": lambda: [*rules.plot_curves.output],
     "quality": lambda: [
         rules.collect_quality.output.tsv,
         rules.collect_quality.output.summary,

@@ -10,6 +10,7 @@ rule collect_metrics:
         tsv="results/metrics.tsv",
         genres="results/genre_f1.tsv",
         confusion="results/confusion.json",
+        history="results/history.tsv",
     log:
         "logs/metrics.log",
     benchmark:
@@ -92,6 +93,30 @@ rule plot_figures:
         figures=config["figures"],
     script:
         "../scripts/plot_figures.py"
+
+
+# Every model's loss and macro F1 by epoch: do the epochs suffice, and how far do the
+# selection rules' epochs lie apart?
+rule plot_curves:
+    input:
+        history=rules.collect_metrics.output.history,
+        metrics=rules.collect_metrics.output.tsv,
+    output:
+        png=in_report("results/figures/curves.png", "training curves", "curves.rst"),
+        pdf="results/figures/curves.pdf",
+    log:
+        "logs/figures/curves.log",
+    benchmark:
+        "benchmarks/figures/curves.tsv"
+    localrule: True
+    conda:
+        MAIN_ENV
+    params:
+        code=step_code("plot_curves.py"),
+        figures=config["figures"],
+        statistics=config["statistics"],
+    script:
+        "../scripts/plot_curves.py"
 
 
 # The separation quality of one block of a separator's songs (its stems against the oracle's,
@@ -215,9 +240,9 @@ rule collect_pairs:
                 "pairs.rst",
                 labels={"figure": "genre pairs", "selection": selection},
             )
-            for selection in SELECTIONS
+            for selection in PLAN.selections()
         ],
-        pdf=expand("results/figures/pairs_{selection}.pdf", selection=SELECTIONS),
+        pdf=expand("results/figures/pairs_{selection}.pdf", selection=PLAN.selections()),
     log:
         "logs/pairs/collect.log",
     benchmark:
@@ -231,6 +256,6 @@ rule collect_pairs:
         runs=get_pair_runs,
         baseline=config["baseline"],
         figures=config["figures"],
-        selections=list(SELECTIONS),
+        selections=get_selections,
     script:
         "../scripts/collect_pairs.py"

@@ -19,8 +19,9 @@ rule split_songs:
     conda:
         MAIN_ENV
     params:
+        # the test share, and the validation share where there is one
+        **get_split_settings(),
         code=step_code("split_songs.py"),
-        test_size=config["test_size"],
     script:
         "../scripts/split_songs.py"
 

@@ -1,8 +1,8 @@
-"""Gather every training run into the metrics table, the per-genre F1 table and the mean
-confusion matrices."""
+"""Gather every training run into the metrics table, the per-genre F1 table, the mean
+confusion matrices and the history of every run's epochs."""
 
 from sepconv.evaluation import confusion
-from sepconv.evaluation.stats import genre_table, metrics_table
+from sepconv.evaluation.stats import genre_table, history_table, metrics_table
 from sepconv.io import write_table
 from sepconv.learning import runs
 from sepconv.steps import run_step
@@ -21,6 +21,7 @@ def main(snakemake, log):
     genres = genre_table(records)
     write_table(snakemake.output.genres, genres)
     confusion.save(snakemake.output.confusion, confusion.mean_confusion(records))
+    write_table(snakemake.output.history, history_table(records))
 
 
 run_step(snakemake, main)

@@ -6,9 +6,8 @@ detectable with the configured power (``sepconv.evaluation.gain``)."""
 import pandas as pd
 
 from sepconv.evaluation import plots
-from sepconv.evaluation.gain import relate
+from sepconv.evaluation.gain import figure_caption, figure_selections, relate
 from sepconv.io import write_table
-from sepconv.names import SELECTIONS
 from sepconv.separators.quality import load_quality
 from sepconv.steps import run_step
 
@@ -26,20 +25,15 @@ def main(snakemake, log):
     write_table(snakemake.output.thresholds, thresholds)
     for row in thresholds.itertuples(index=False):
         log.info("%s, %s, %s: %s", row.selection, row.metric, row.model, row.reading)
-    selection = next(iter(SELECTIONS))  # the paper's rule
-    chosen = (points["selection"] == selection) & (points["metric"] == "f1_macro")
-    picked = (thresholds["selection"] == selection) & (thresholds["metric"] == "f1_macro")
-    songs = int(points.loc[chosen, "songs"].fillna(0).max()) if chosen.any() else 0
-    trials = int(points.loc[chosen, "trials"].fillna(0).max()) if chosen.any() else 0
+    selections = figure_selections(points)  # the paper's, and the validation's if any
+    shown = points["selection"].isin(selections) & (points["metric"] == "f1_macro")
+    read = thresholds["selection"].isin(selections) & (thresholds["metric"] == "f1_macro")
     figure = plots.gain_against_quality(
-        points[chosen],
-        thresholds[picked],
-        f"Macro F1 gain over {baseline} against separation quality (selection: {selection})",
-        f"{songs} songs with reference stems, {trials} splits; quality: median over songs and "
-        f"stems, {level:.0%} bootstrap interval over songs; gain: paired mean difference, "
-        f"{level:.0%} interval of the corrected resampled t-test; fit: isotonic, weighted by "
-        f"the inverse variances; threshold: where the fit reaches the difference detectable "
-        f"with {power:.0%} power",
+        points[shown],
+        thresholds[read],
+        f"Macro F1 gain over {baseline} against separation quality "
+        f"(selection: {', '.join(selections)})",
+        figure_caption(points, level, power),
         level=level,
         power=power,
     )

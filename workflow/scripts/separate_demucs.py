@@ -68,6 +68,7 @@ def main(args, log):
     learned.separate_block(
         args,
         log,
+        segments,
         separator="demucs",
         # Demucs's random shifts are drawn from the song's id
         separate=lambda song, waveform: fold_stems(separator.separate(waveform, seed=song)),

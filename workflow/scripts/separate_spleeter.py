@@ -61,6 +61,7 @@ def main(args, log):
     learned.separate_block(
         args,
         log,
+        segments,
         separator="spleeter",
         separate=lambda song, waveform: fold_stems(separator.separate(waveform)),
         check=lambda stems, waveform: check_separation(stems, waveform, SAMPLE_RATE, cutoff),

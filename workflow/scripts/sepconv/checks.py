@@ -201,9 +201,23 @@ def check_config(config: dict, songs=None, source: str = "the song table") -> No
             f"which {source} does not give (sheet columns {', '.join(STEMS)}); "
             "list hpss, spleeter or demucs"
         )
-    from .learning.splits import check_splittable
+    import pandas as pd
+
+    from .learning.splits import check_splittable, split_groups
 
     try:
         check_splittable(songs.reset_index(drop=True))
     except SplitError as err:
         raise SplitError(f"{source}: {err}") from None
+    if config.get("validation"):
+        table = songs.reset_index(drop=True)
+        groups = pd.Series(split_groups(table), index=table.index).groupby(table["genre"])
+        small = groups.nunique().sort_index()
+        small = small[small < 3]
+        if len(small):
+            listed = ", ".join(f"{genre} ({n})" for genre, n in small.items())
+            raise SplitError(
+                f"{source}: validation: {config['validation']} holds training songs out of every "
+                "genre, so every genre needs songs of at least 3 artists (songs without an "
+                f"artist count one each), for training, validation and test; too few: {listed}"
+            )

@@ -12,10 +12,24 @@ MIXTURE = "mixture"
 ORACLE = "oracle"
 #: The separator of what needs no separation (the mixture's spectrograms and tensors).
 NO_SEPARATOR = "none"
-#: Epoch-selection rules of a training run, the paper's first.
+#: Epoch-selection rules of a training run, the paper's first; the last only where a
+#: validation part is held out of the training songs (config ``validation``).
 SELECTIONS = {
     "min_test_loss": "epoch of minimum test loss (the paper's rule; chosen on the test set)",
     "last_epoch": "last epoch (chosen without looking at the test set)",
+    "min_val_loss": "epoch of minimum validation loss (chosen on held-out training songs)",
+}
+#: The selection rule that needs a validation part.
+VALIDATION_SELECTION = "min_val_loss"
+#: Where a run's history keeps each subset's loss, accuracy and macro F1 by epoch: the
+#: training songs' (Keras's running means over the epoch's batches, loss and accuracy
+#: weighted by the class weights; macro F1 from the confusion summed over the epoch,
+#: unweighted), the validation songs' where some are held out, and the test songs' (loss and
+#: accuracy per segment, macro F1 per song, from one prediction after the epoch).
+HISTORY = {
+    "train": ("loss", "accuracy", "f1_macro"),
+    "validation": ("val_loss", "val_accuracy", "val_f1_macro"),
+    "test": ("test_loss", "test_accuracy", "test_f1_macro"),
 }
 #: Metrics of a run at each selection, with the labels the tables and figures use: per song
 #: (from the mean class probability over a song's segments, where it has several).
@@ -40,6 +54,7 @@ REPORT_SECTIONS = (
     "Table 1",
     "significance",
     *FIGURES.values(),
+    "training curves",
     "genre pairs",
 )
 

@@ -3,7 +3,7 @@
 The decisions behind the workflow's input functions, as plain Python that the tests call
 without Snakemake: :class:`Plan` answers, for a job named by its wildcards, which block
 folders and files it reads and which settings it depends on (its ``params``: what re-runs it
-when they change). ``workflow/rules/inputs.smk`` wires these answers to the rules and adds
+when they change). ``workflow/rules/common.smk`` wires these answers to the rules and adds
 only what is Snakemake's (``ancient``, ``directory``, ``temp``). Paths come from
 :mod:`sepconv.layout`, blocks from :mod:`sepconv.blocks`.
 
@@ -12,6 +12,8 @@ Light to import (pandas, no NumPy arithmetic), since the workflow imports it whe
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from . import layout
@@ -19,7 +21,7 @@ from .blocks import SongBlocks, seed_blocks, song_block
 from .checks import check_config, usable_separators
 from .config import enabled_models, representation_separators
 from .errors import ConfigError, InputError
-from .names import MIXTURE, NO_SEPARATOR, ORACLE, STEMS
+from .names import MIXTURE, NO_SEPARATOR, ORACLE, SELECTIONS, STEMS, VALIDATION_SELECTION
 from .resources import COSTS, training_scale
 
 #: The separators that load a model and run in blocks of their own (config ``X.blocks``).
@@ -218,11 +220,11 @@ class Plan:
         return [line for line in (self.oracle_left_out, self.quality_not_measured) if line]
 
     def results(self) -> list[str]:
-        """The results of the default target: the metrics, Table 1, the significance tests and
-        the figures; the separation quality where some song has reference stems, and beside
-        it the gain against quality where a stems model is set against the baseline; the
-        genre pairs where ``pairs.in_all`` asks for them."""
-        results = ["metrics", "table1", "significance", "figures"]
+        """The results of the default target: the metrics, Table 1, the significance tests, the
+        figures and the training curves; the separation quality where some song has
+        reference stems, and beside it the gain against quality where a stems model is set
+        against the baseline; the genre pairs where ``pairs.in_all`` asks for them."""
+        results = ["metrics", "table1", "significance", "figures", "curves"]
         if self.quality_separators:
             results.append("quality")
             if self.stems_models():
@@ -397,6 +399,21 @@ class Plan:
 
     # training (train.smk)
 
+    def split_settings(self) -> dict:
+        """What a seed's split depends on: the test share, and the validation share where
+        there is one (so that a config without one keeps the splits it had)."""
+        settings = {"test_size": self.config["test_size"]}
+        if self.config["validation"]:
+            settings["validation"] = self.config["validation"]
+        return settings
+
+    def selections(self) -> list[str]:
+        """The selection rules of the runs (:data:`~sepconv.names.SELECTIONS`): the epoch of
+        minimum validation loss only where a validation part is held out."""
+        return [
+            name for name in SELECTIONS if name != VALIDATION_SELECTION or self.config["validation"]
+        ]
+
     def model_separators(self, model: str) -> list[str]:
         return self.separators_for(self.models[model]["representation"])
 
@@ -457,15 +474,19 @@ class Plan:
         """The enabled models of the genre-pair experiment."""
         return [name for name in self.config["pairs"]["models"] if name in self.models]
 
-    def pair_blocks(self) -> dict[str, list[tuple[str, str]]]:
-        """Every pair of the songs' genres, numbered in sorted order from 1 and grouped in
-        blocks of ``pairs.pairs_per_job`` by their numbers (``{"1-15": [(a, b), ...]}``): a
-        job of the genre-pair experiment trains one block of one (separator, model)."""
+    @functools.cached_property
+    def _pair_blocks(self) -> dict[str, list[tuple[str, str]]]:
         from .learning.pairs import genre_pairs
 
         pairs = genre_pairs(set(self.songs["genre"]))
         blocks = seed_blocks(len(pairs), self.config["pairs"]["pairs_per_job"])
         return {name: [pairs[number - 1] for number in numbers] for name, numbers in blocks.items()}
+
+    def pair_blocks(self) -> dict[str, list[tuple[str, str]]]:
+        """Every pair of the songs' genres, numbered in sorted order from 1 and grouped in
+        blocks of ``pairs.pairs_per_job`` by their numbers (``{"1-15": [(a, b), ...]}``): a
+        job of the genre-pair experiment trains one block of one (separator, model)."""
+        return self._pair_blocks
 
     def block_pairs(self, pairs: str) -> list[tuple[str, str]]:
         """The genre pairs of a block (``{pairs}``: ``1-15``, ...)."""
@@ -564,7 +585,13 @@ class Plan:
         it all): its length from its header, or the longest a synthetic song can be."""
         if self.headers is None:
             return float(self.config["dataset"]["synthetic"]["duration"][1])
-        return float(self.headers.loc[song, "duration_s"])
+        return self._durations[song]
+
+    @functools.cached_property
+    def _durations(self) -> dict[str, float]:
+        """Each song's length in seconds, from its header (a dict: a job asks it of every
+        song of its block)."""
+        return dict(zip(self.headers.index, self.headers["duration_s"].astype(float), strict=True))
 
     # separation quality (evaluate.smk)
 

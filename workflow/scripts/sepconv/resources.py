@@ -56,24 +56,26 @@ class Cost:
         }
 
 
-#: What each rule's work costs: the default experiment's jobs (66 songs, 8 blocks) and
-#: tools/benchmark_learning.py's (1,000 to 100,000 songs), on 2 cores of an AMD EPYC with
-#: AVX-512, 2026-12-08 (docs/execution.md#requests-that-follow-the-data). A segment is 10.6 s
+#: What each rule's work costs: the default experiment's jobs (66 songs, 8 blocks), the run
+#: at GTZAN's size (1,000 songs of three segments; the per-song steps' peak memory, which
+#: grows with a song's segments) and tools/benchmark_learning.py's (1,000 to 100,000 songs),
+#: on 2 cores of an AMD EPYC with AVX-512, 2026-12-08
+#: (docs/execution.md#requests-that-follow-the-data). A segment is 10.6 s
 #: of stereo audio at 44.1 kHz (the paper's 458 frames); a row, one segment's spectrograms of
 #: 128 x 458.
 COSTS = {
-    "synthesize_song": Cost("second of synthetic song", seconds=0.025, mem_mb=300),
+    "synthesize_song": Cost("second of synthetic song", seconds=0.025, mem_mb=330),
     "segment_song": Cost("second of audio read", seconds=0.005, mem_mb=330),
-    "separate_oracle": Cost("segment", seconds=0.15, mem_mb=100),
-    "separate_hpss": Cost("segment", seconds=1.2, mem_mb=310),
+    "separate_oracle": Cost("segment", seconds=0.15, mem_mb=180),
+    "separate_hpss": Cost("segment", seconds=1.2, mem_mb=440),
     "separate_ladder": Cost("segment", seconds=0.5, mem_mb=400),
     # Spleeter and Demucs on CPU: 1.3 s and 5.6 s a segment measured (docs/speed.md); the
     # request keeps the 15 s a segment and 10 minutes a job of the first cluster runs; their
     # memory is the config's (spleeter.mem_mb, demucs.mem_mb)
     "separate_spleeter": Cost("segment", seconds=3.75, mem_mb=0, startup_s=150),
     "separate_demucs": Cost("segment", seconds=3.75, mem_mb=0, startup_s=150),
-    "compute_mel": Cost("segment and channel", seconds=0.04, mem_mb=90),
-    "measure_separation": Cost("segment", seconds=0.2, mem_mb=140),
+    "compute_mel": Cost("segment and channel", seconds=0.04, mem_mb=115),
+    "measure_separation": Cost("segment", seconds=0.2, mem_mb=280),
     "stack_tensor": Cost("row and channel", seconds=0.003, mem_mb=110, kb_per_row=1),
     # a row trained or tested for an epoch: a model of one channel, 128 x 458 (a channel more:
     # TRAINING_PER_CHANNEL); the private memory of TensorFlow and a few batches

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..names import ORACLE
+from ..names import ORACLE, SELECTIONS, VALIDATION_SELECTION
 
 #: Bootstrap resamples, for the quality's interval and for the threshold's.
 RESAMPLES = 2000
@@ -250,3 +250,24 @@ def _threshold(
         "threshold_ci_high": float(high),
         "reading": reading,
     }
+
+
+def figure_selections(points: pd.DataFrame) -> list[str]:
+    """The selection rules the gain-against-quality figure shows: the paper's, and beside it
+    the epoch of minimum validation loss where the runs have one."""
+    paper = next(iter(SELECTIONS))
+    return [s for s in (paper, VALIDATION_SELECTION) if s in set(points["selection"])]
+
+
+def figure_caption(points: pd.DataFrame, level: float, power: float) -> str:
+    """What the figure of :func:`relate`'s ``points`` shows, for the line under it."""
+    shown = points[points["selection"].isin(figure_selections(points))]
+    songs = int(shown["songs"].fillna(0).max()) if len(shown) else 0
+    trials = int(shown["trials"].fillna(0).max()) if len(shown) else 0
+    return (
+        f"{songs} songs with reference stems, {trials} splits; quality: median over songs and "
+        f"stems, {level:.0%} bootstrap interval over songs; gain: paired mean difference, "
+        f"{level:.0%} interval of the corrected resampled t-test; fit: isotonic, weighted by "
+        f"the inverse variances; threshold: where the fit reaches the difference detectable "
+        f"with {power:.0%} power"
+    )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import atomic_path
-from ..names import FIGURES, METRICS, NO_SEPARATOR
+from ..names import FIGURES, METRICS, NO_SEPARATOR, SELECTIONS
 from .stats import comparisons, paired
 
 if TYPE_CHECKING:
@@ -356,20 +356,31 @@ def gain_against_quality(
     level: float = 0.95,
     power: float = 0.8,
 ) -> plt.Figure:
-    """One panel per stems model: each separator's gain over the baseline (corrected
-    ``level`` interval) against its median SI-SDR improvement (interval over songs), the
-    monotone fit through them, the difference the design detects with ``power`` (dashed) and the
-    quality at which the fit reaches it (its interval shaded). The oracle, whose stems are the
+    """One panel per stems model and selection rule of ``points`` (a row of panels per
+    selection, in their order): each separator's gain over the baseline (corrected ``level``
+    interval) against its median SI-SDR improvement (interval over songs), the monotone fit
+    through them, the difference the design detects with ``power`` (dashed) and the quality at
+    which the fit reaches it (its interval shaded). The oracle, whose stems are the
     references, is marked at the right edge, outside the fit."""
     plt, sns = _pyplot()
     models = list(dict.fromkeys(points["model"]))
+    selections = list(dict.fromkeys(points["selection"]))
     fig, axes = plt.subplots(
-        1, len(models), figsize=(6.4 * len(models), 4.8), squeeze=False, sharey=True
+        len(selections),
+        len(models),
+        figsize=(6.4 * len(models), 4.8 * len(selections)),
+        squeeze=False,
+        sharey=True,
     )
     palette = sns.color_palette("colorblind", 3)
-
-    for ax, model in zip(axes.flat, models, strict=True):
-        rows = points[points["model"] == model]
+    panels = [
+        (ax, model, selection)
+        for row, selection in zip(axes, selections, strict=True)
+        for ax, model in zip(row, models, strict=True)
+    ]
+    for ax, model, selection in panels:
+        named = f"{model}, {selection}" if len(selections) > 1 else model
+        rows = points[(points["model"] == model) & (points["selection"] == selection)]
         placed = rows[np.isfinite(rows["quality_median"])].sort_values("quality_median")
         ax.errorbar(
             placed["quality_median"],
@@ -421,7 +432,9 @@ def gain_against_quality(
                 ha="left",
                 va="center",
             )
-        threshold = thresholds[thresholds["model"] == model]
+        threshold = thresholds[
+            (thresholds["model"] == model) & (thresholds["selection"] == selection)
+        ]
         if len(threshold):
             t = threshold.iloc[0]
             ax.axhline(
@@ -436,15 +449,16 @@ def gain_against_quality(
                 ax.axvspan(
                     t["threshold_ci_low"], t["threshold_ci_high"], color=palette[1], alpha=0.12
                 )
-            ax.set_title(f"{model}\n" + textwrap.fill(t["reading"], 70), fontsize=8)
+            ax.set_title(f"{named}\n" + textwrap.fill(t["reading"], 70), fontsize=8)
         else:
-            ax.set_title(model, fontsize=9)
+            ax.set_title(named, fontsize=9)
         ax.axhline(0, color="grey", linewidth=1)
         ax.set_xlabel("separation quality: median SI-SDR improvement over the mixture (dB)")
         ax.legend(fontsize=7, frameon=False, loc="upper left")
-    axes.flat[0].set_ylabel(
-        f"gain over {points['baseline'].iloc[0]} (paired, corrected {level:.0%} CI)"
-    )
+    for row in axes:
+        row[0].set_ylabel(
+            f"gain over {points['baseline'].iloc[0]} (paired, corrected {level:.0%} CI)"
+        )
     fig.suptitle(title, fontsize=11)
     fig.text(0.5, -0.02, caption, ha="center", va="top", fontsize=8, wrap=True)
     fig.tight_layout()
@@ -477,3 +491,52 @@ def figure(
         title = f"Per-genre F1: model − {baseline}, mean over {note}"
         return genre_differences(genres, selection, title)
     raise ValueError(f"no figure {name!r}; the figures are {', '.join(FIGURES)}")
+
+
+#: The subsets of the curves, in the order drawn, with their line styles.
+_CURVES = {"train": "-", "validation": "--", "test": ":"}
+
+
+def training_curves(
+    history: pd.DataFrame, metrics: pd.DataFrame, title: str, level: float = 0.95
+) -> plt.Figure:
+    """Per (separator, model) a row of two panels, loss and macro F1 by epoch: the mean over
+    the seeds of the training (running mean over the epoch's batches), validation (where one
+    was held out) and test figures, with a ``level`` t-interval; each selection rule's epoch
+    (its median over the seeds, from ``metrics``) a vertical line."""
+    from scipy import stats as scipy_stats
+
+    plt, sns = _pyplot()
+    runs = list(history.groupby(["separator", "model"], sort=True).groups)
+    fig, axes = plt.subplots(
+        max(1, len(runs)), 2, figsize=(9.5, 2.4 * max(1, len(runs)) + 0.8), squeeze=False
+    )
+    colours = dict(zip(_CURVES, sns.color_palette("colorblind", len(_CURVES)), strict=True))
+    marks = dict(zip(SELECTIONS, sns.color_palette("dark", len(SELECTIONS)), strict=True))
+    for row, (separator, model) in enumerate(runs):
+        mine = history[(history["separator"] == separator) & (history["model"] == model)]
+        chosen = metrics[(metrics["separator"] == separator) & (metrics["model"] == model)]
+        for col, (value, name) in enumerate((("loss", "loss"), ("f1_macro", "macro F1"))):
+            ax = axes[row][col]
+            for subset, style in _CURVES.items():
+                part = mine[mine["subset"] == subset]
+                if part.empty:
+                    continue
+                by_epoch = part.groupby("epoch")[value]
+                mean, sem, n = by_epoch.mean(), by_epoch.sem(), by_epoch.count()
+                half = sem * scipy_stats.t.ppf((1 + level) / 2, np.maximum(n - 1, 1))
+                ax.plot(mean.index, mean, style, color=colours[subset], label=subset)
+                ax.fill_between(
+                    mean.index, mean - half, mean + half, color=colours[subset], alpha=0.15
+                )
+            for selection, epochs in chosen.groupby("selection", sort=False)["epoch"]:
+                ax.axvline(epochs.median(), color=marks.get(selection), lw=0.8, alpha=0.8)
+                if row == 0 and col == 1:
+                    ax.plot([], [], color=marks.get(selection), lw=0.8, label=selection)
+            ax.set_ylabel(f"{label(separator, model)}\n{name}" if col == 0 else name)
+            if row == len(runs) - 1:
+                ax.set_xlabel("epoch")
+    axes[0][1].legend(fontsize=7, loc="best")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from ..learning import runs
-from ..names import METRICS, NO_SEPARATOR, SEGMENT_METRICS, SELECTIONS
+from ..names import HISTORY, METRICS, NO_SEPARATOR, SEGMENT_METRICS, SELECTIONS
 
 #: the paper's selection rule first
 SELECTION_ORDER = list(SELECTIONS)
@@ -36,8 +36,12 @@ def metrics_table(records: Iterable[dict]) -> pd.DataFrame:
     """The metrics table: one row per run and selection rule, sorted by selection (the
     paper's first), model, separator and seed."""
     rows = [row for record in records for row in runs.metric_rows(record)]
-    segments = [c for c in runs.SEGMENT_COLUMNS if any(c in row for row in rows)]
-    metrics = pd.DataFrame(rows, columns=runs.METRIC_COLUMNS + segments)
+    extra = [
+        column
+        for column in runs.SEGMENT_COLUMNS + runs.VALIDATION_COLUMNS
+        if any(column in row for row in rows)
+    ]
+    metrics = pd.DataFrame(rows, columns=runs.METRIC_COLUMNS + extra)
     rank = {name: i for i, name in enumerate(SELECTION_ORDER)}
     metrics = metrics.sort_values(
         ["selection", "model", "separator", "seed"],
@@ -45,6 +49,41 @@ def metrics_table(records: Iterable[dict]) -> pd.DataFrame:
         kind="stable",
     )
     return metrics.reset_index(drop=True)
+
+
+#: Columns of the history table: one row per run, epoch and subset (``train``,
+#: ``validation`` where one was held out, ``test``): its loss, accuracy and macro F1
+#: (:data:`~sepconv.names.HISTORY` says what each is).
+HISTORY_COLUMNS = ["separator", "model", "seed", "epoch", "subset", "loss", "accuracy", "f1_macro"]
+
+
+def history_table(records: Iterable[dict]) -> pd.DataFrame:
+    """Every run's epochs (:data:`HISTORY_COLUMNS`, the figures of
+    :data:`~sepconv.names.HISTORY`). Records without a subset's figures (no validation part;
+    records written before macro F1 was kept per epoch) leave its rows out."""
+    rows = []
+    for record in records:
+        history = record["history"]
+        for subset, (loss, accuracy, f1) in HISTORY.items():
+            if f1 not in history:
+                continue
+            for k, epoch in enumerate(history["epoch"]):
+                rows.append(
+                    {
+                        "separator": record["separator"],
+                        "model": record["model"],
+                        "seed": int(record["seed"]),
+                        "epoch": int(epoch),
+                        "subset": subset,
+                        "loss": float(history[loss][k]),
+                        "accuracy": float(history[accuracy][k]),
+                        "f1_macro": float(history[f1][k]),
+                    }
+                )
+    table = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    return table.sort_values(
+        ["separator", "model", "seed", "subset", "epoch"], kind="stable"
+    ).reset_index(drop=True)
 
 
 #: Columns of the per-genre table: one row per run, selection rule and genre.

@@ -132,6 +132,8 @@ def build_model(
 
 
 def compile_model(model, spec: ModelSpec) -> None:
+    """Compile with the optimizer and loss of ``spec``; the training metrics are accuracy and
+    macro F1 over the epoch's batches (:func:`macro_f1_metric`), which change no weight."""
     import keras
 
     optimizer = keras.optimizers.get(
@@ -140,8 +142,42 @@ def compile_model(model, spec: ModelSpec) -> None:
     model.compile(
         optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(),
-        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+        metrics=[
+            keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
+            macro_f1_metric(int(model.output_shape[-1])),
+        ],
     )
+
+
+def macro_f1_metric(n_classes: int):
+    """A Keras metric: the macro F1 of the predictions of integer labels, from a confusion
+    matrix summed over the batches since its reset (a class neither true nor predicted
+    counts 0, as sklearn's ``f1_score(..., zero_division=0)`` counts it); backend-free."""
+    import keras
+
+    class SparseMacroF1(keras.metrics.Metric):
+        def __init__(self, name="f1_macro", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.confusion = self.add_variable(
+                shape=(n_classes, n_classes), initializer="zeros", name="confusion"
+            )
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            ops = keras.ops
+            true = ops.one_hot(ops.cast(ops.reshape(y_true, (-1,)), "int32"), n_classes)
+            predicted = ops.one_hot(ops.argmax(y_pred, axis=-1), n_classes)
+            self.confusion.assign_add(ops.matmul(ops.transpose(true), predicted))
+
+        def result(self):
+            ops = keras.ops
+            hits = ops.diagonal(self.confusion)
+            both = ops.sum(self.confusion, axis=0) + ops.sum(self.confusion, axis=1)
+            return ops.mean(ops.divide_no_nan(2 * hits, both))
+
+        def reset_state(self):
+            self.confusion.assign(keras.ops.zeros((n_classes, n_classes)))
+
+    return SparseMacroF1()
 
 
 def forward_flops(model) -> int:

@@ -36,6 +36,9 @@ METRIC_COLUMNS = [
 #: Columns the metrics table adds where songs have several segments: the metrics of single
 #: segments (the others are per song, from the mean probability over a song's segments).
 SEGMENT_COLUMNS = ["segment_accuracy", "segment_f1_macro"]
+#: The column the metrics table adds where a validation part is held out of the training
+#: songs: its songs (``n_train`` counts the songs trained on).
+VALIDATION_COLUMNS = ["n_validation"]
 #: What :func:`~sepconv.learning.training.train_run` measures of its own time (seconds):
 #: logged by the training job, left out of the record.
 TIMINGS = ("train_time_s", "epoch_times_s", "timings_s")
@@ -92,8 +95,9 @@ def load_folder(folder: str | Path) -> list[dict]:
 
 def metric_rows(record: dict) -> list[dict]:
     """The record's rows of the metrics table (:data:`METRIC_COLUMNS`, and
-    :data:`SEGMENT_COLUMNS` where its songs had several segments), one per selection.
-    ``n_train`` and ``n_test`` count songs."""
+    :data:`SEGMENT_COLUMNS` where its songs had several segments, :data:`VALIDATION_COLUMNS`
+    where a validation part was held out), one per selection. ``n_train`` and ``n_test``
+    count songs."""
     rows = []
     for selection, chosen in record["selections"].items():
         row = {
@@ -111,6 +115,9 @@ def metric_rows(record: dict) -> list[dict]:
         }
         row.update(
             {column: float(chosen[column]) for column in SEGMENT_COLUMNS if column in chosen}
+        )
+        row.update(
+            {column: int(record[column]) for column in VALIDATION_COLUMNS if column in record}
         )
         rows.append(row)
     return rows

@@ -3,7 +3,9 @@
 A split is by song, never by segment; stratified by genre (each genre sends
 ``round(test_size * n)`` songs, at least one, to the test side); and grouped by artist where
 the song table names artists, so that no artist is on both sides. Songs without an artist are
-their own group. The same seed gives the same split.
+their own group. The same seed gives the same split. With a ``validation`` share (config
+``validation``), a validation part is carved out of the training songs in the same way,
+stratified and grouped by artist, for the choice of an epoch without the test songs.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from ..io import write_text
 
 #: The columns of a split file, ``results/splits/seed{seed}.tsv``: one row per song.
 SPLIT_COLUMNS = ["song", "genre", "subset"]
+#: The subsets of a split: what training learns from, what chooses an epoch where the
+#: validation part is on, what measures a run.
+SUBSETS = ("train", "validation", "test")
 
 
-def _groups(table: pd.DataFrame) -> pd.Series:
+def split_groups(table: pd.DataFrame) -> pd.Series:
     """Group id per song: ``artist:<name>`` where an artist is named, else ``song:<id>``."""
     artist = table["artist"].fillna("").astype(str).str.strip() if "artist" in table else None
     if artist is None:
@@ -36,7 +41,7 @@ def check_splittable(table: pd.DataFrame) -> None:
             "every genre needs at least 2 songs for a stratified split, one for training and "
             f"one for testing; too few: {listed}"
         )
-    groups = pd.Series(_groups(table), index=table.index)
+    groups = pd.Series(split_groups(table), index=table.index)
     for genre, rows in table.groupby("genre", sort=True):
         if groups.loc[rows.index].nunique() < 2:
             raise SplitError(
@@ -46,16 +51,20 @@ def check_splittable(table: pd.DataFrame) -> None:
             )
 
 
-def split_songs(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> pd.DataFrame:
-    """Split the songs of ``table`` (columns song, genre[, artist]) into train and test.
+def split_songs(
+    table: pd.DataFrame, seed: int, test_size: float = 0.2, validation: float = 0.0
+) -> pd.DataFrame:
+    """Split the songs of ``table`` (columns song, genre[, artist]) into train and test, and,
+    with a ``validation`` share, the training songs into train and validation
+    (:func:`carve_validation`).
 
     Groups (artists, or single songs) are visited in an order drawn from ``seed``. For each
     genre in turn, groups go to the test side while the genre's test count is below its target
     ``max(1, round(test_size * n))``; a group that would overshoot the target is skipped unless
     the genre has no test song yet. A group never takes a genre's last training song.
 
-    Returns a table with columns ``song``, ``genre``, ``subset`` (``train`` or ``test``) in the
-    order of ``table``.
+    Returns a table with columns ``song``, ``genre``, ``subset`` (``train``, ``test``, and
+    ``validation`` where there is a validation share) in the order of ``table``.
 
     Linear in the songs: each group's songs are counted per genre once, and a genre's pass
     visits only the groups that hold it, in the seed's order, keeping the test counts as it
@@ -65,7 +74,7 @@ def split_songs(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> pd.Da
         raise SplitError(f"test_size must be between 0 and 1, got {test_size}")
     table = table.reset_index(drop=True)
     check_splittable(table)
-    group_of_row = np.asarray(_groups(table), dtype=object)
+    group_of_row = np.asarray(split_groups(table), dtype=object)
     names = sorted(set(group_of_row))
     rng = np.random.default_rng(seed)
     order = rng.permutation(np.array(names, dtype=object))
@@ -110,6 +119,29 @@ def split_songs(table: pd.DataFrame, seed: int, test_size: float = 0.2) -> pd.Da
             f"seed {seed}: no test song could be drawn for genre(s) {', '.join(missing)} "
             "without leaving a genre with no training song"
         )
+    if validation:
+        return carve_validation(table, split, seed, validation)
+    return split
+
+
+def carve_validation(
+    table: pd.DataFrame, split: pd.DataFrame, seed: int, validation: float
+) -> pd.DataFrame:
+    """The ``split`` of ``table`` with a ``validation`` share of each genre's training songs
+    (at least one) in subset ``validation``: the training songs split by :func:`split_songs`
+    with the same ``seed``, so stratified by genre and grouped by artist as the split is."""
+    training = split["subset"].to_numpy() == "train"
+    try:
+        check_splittable(table[training])
+        carved = split_songs(table[training], seed, validation)
+    except SplitError as err:
+        raise SplitError(
+            f"seed {seed}: no validation part can be carved out of the training songs "
+            f"(validation: {validation}): {err}"
+        ) from None
+    split = split.copy()
+    held = split.index[training][carved["subset"].to_numpy() == "test"]
+    split.loc[held, "subset"] = "validation"
     return split
 
 

@@ -1,4 +1,4 @@
-"""Train one model on one split and measure it at the two epoch-selection rules.
+"""Train one model on one split and measure it at each epoch-selection rule.
 
 Keras is imported inside :class:`Trainer` and :func:`train_run`: call
 :func:`sepconv.learning.backend.configure` first.
@@ -6,7 +6,8 @@ Keras is imported inside :class:`Trainer` and :func:`train_run`: call
 The protocol of the paper: class weights balanced from the training split, sparse categorical
 cross-entropy, a fixed number of epochs, and the metrics of the epoch of minimum test loss.
 That rule looks at the test set to choose the epoch, which is optimistic, so every run is
-also measured at its last epoch, which does not. Inputs are standardised per channel with
+also measured at its last epoch, which does not, and, where the split holds validation songs
+out of training, at the epoch of their minimum loss. Inputs are standardised per channel with
 statistics of the training songs only.
 """
 
@@ -18,14 +19,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TrainingError
-from ..names import SELECTIONS
+from ..names import HISTORY, SELECTIONS, VALIDATION_SELECTION
 from ..signal.tensors import row_moments
 from .models import ModelSpec, build_model, compile_model, forward_flops
+from .splits import SUBSETS
 
 
-def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the training and test songs of ``split`` in ``songs`` (the song of each
-    row: every segment of a song goes to its song's side)."""
+def split_positions(songs, split: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Positions of the songs of each subset of ``split`` (``train``, ``validation``, ``test``)
+    in ``songs`` (the song of each row: every segment of a song goes to its song's side)."""
     songs = np.asarray(songs).astype(str)
     named = pd.Index(split["song"].astype(str))
     where = named.get_indexer(songs)
@@ -38,7 +40,14 @@ def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             "rebuild them from the same song table"
         )
     side = split["subset"].to_numpy()[where]
-    return np.flatnonzero(side == "train"), np.flatnonzero(side == "test")
+    return {subset: np.flatnonzero(side == subset) for subset in SUBSETS}
+
+
+def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the training and test songs of ``split`` in ``songs``
+    (:func:`split_positions`)."""
+    positions = split_positions(songs, split)
+    return positions["train"], positions["test"]
 
 
 def channel_stats(
@@ -148,6 +157,10 @@ class Trainer:
         ):
             variable.assign(value)
 
+    def _f1(self, y_true, y_pred) -> float:
+        """Macro F1 over the model's classes (:func:`selection_metrics`)."""
+        return selection_metrics(y_true, y_pred, self.n_classes)["f1_macro"]
+
     def _predict(self, X: np.ndarray, rows: np.ndarray, mean, std) -> np.ndarray:
         """Class probabilities of the ``rows`` of ``X``, standardised, in chunks of at most 64
         rows."""
@@ -180,12 +193,15 @@ class Trainer:
         ``y`` and ``songs`` give the label and the song of each of the ``rows`` of ``X``
         (default: every row) that the run may use; ``moments`` are the sums and sums of
         squares of every row of ``X`` (:attr:`~sepconv.signal.tensors.Tensor.moments`; taken
-        here, a row at a time, when not given).
+        here, a row at a time, when not given). Songs of subset ``validation`` in ``split``
+        are neither trained on nor tested: they are predicted after each epoch, as the test
+        songs are, and choose the epoch of selection ``min_val_loss``.
 
         Returns the run's record: sizes, normalisation statistics, class weights, the
-        per-epoch history, the metrics at each selection rule (:data:`SELECTIONS`), parameter
-        count, FLOPs and timings (seconds: ``prepare`` the data, ``reset`` the model, the
-        ``epochs``, of which ``predict`` went to the test set's one prediction per epoch).
+        per-epoch history (:data:`~sepconv.names.HISTORY`), the metrics at each selection
+        rule (:data:`SELECTIONS`), parameter count, FLOPs and timings (seconds: ``prepare``
+        the data, ``reset`` the model, the ``epochs``, of which ``predict`` went to the
+        predictions of the test and validation songs after each epoch).
         """
         import keras
 
@@ -197,8 +213,9 @@ class Trainer:
         start = time.perf_counter()
         y, songs = np.asarray(y), np.asarray(songs).astype(str)
         rows = np.arange(len(X)) if rows is None else np.asarray(rows, dtype=np.int64)
-        train_idx, test_idx = split_indices(songs, split)
-        train_rows, test_rows = rows[train_idx], rows[test_idx]
+        positions = split_positions(songs, split)
+        train_idx, test_idx, val_idx = (positions[s] for s in ("train", "test", "validation"))
+        train_rows, test_rows, val_rows = rows[train_idx], rows[test_idx], rows[val_idx]
         if moments is None:
             if self._moments_of is not X:  # once per tensor, for every split
                 self._moments_of, self._moments = X, row_moments(X)
@@ -211,6 +228,9 @@ class Trainer:
         song_ids, first_rows = np.unique(test_songs, return_index=True)
         song_y = y_test[np.sort(first_rows)]  # every segment of a song has its label
         per_segment = len(song_ids) < len(test_songs)
+        y_val, val_songs = y[val_idx], songs[val_idx]
+        _, first_val = np.unique(val_songs, return_index=True)
+        val_song_y = y_val[np.sort(first_val)]
         weights = class_weights(y_train)
         weight_of = np.zeros(int(y_train.max()) + 1, dtype=np.float32)
         for label, weight in weights.items():
@@ -220,16 +240,24 @@ class Trainer:
         self._reset(seed)
         if log is not None:
             log.info(
-                "seed %d: %d training / %d test rows, input %s, %d parameters, class weights %s",
+                "seed %d: %d training / %d validation / %d test rows, input %s, %d parameters, "
+                "class weights %s",
                 seed,
                 len(train_idx),
+                len(val_idx),
                 len(test_idx),
                 X.shape[1:],
                 model.count_params(),
                 {k: round(v, 3) for k, v in weights.items()},
             )
         shuffle = np.random.default_rng(seed)
-        hist = {"epoch": [], "loss": [], "accuracy": [], "test_loss": [], "test_accuracy": []}
+        subsets = ["train", "test", *(["validation"] if len(val_idx) else [])]
+        hist = {"epoch": [], **{key: [] for subset in subsets for key in HISTORY[subset]}}
+
+        def keep(subset, loss, accuracy, f1):
+            for key, value in zip(HISTORY[subset], (loss, accuracy, f1), strict=True):
+                hist[key].append(float(value))
+
         predictions, epoch_times, predict_time = [], [], 0.0
         fit_start = time.perf_counter()
         for epoch in range(1, spec.epochs + 1):
@@ -248,12 +276,21 @@ class Trainer:
             proba = self._predict(X, test_rows, mean, std)
             penalty = sum(float(keras.ops.convert_to_numpy(x)) for x in model.losses)
             predicted = proba.argmax(axis=1)
-            predictions.append((predicted, song_probabilities(proba, test_songs)[1].argmax(axis=1)))
+            by_song = song_probabilities(proba, test_songs)[1].argmax(axis=1)
+            predictions.append((predicted, by_song))
             hist["epoch"].append(epoch)
-            hist["loss"].append(float(logs["loss"]))
-            hist["accuracy"].append(float(logs["accuracy"]))
-            hist["test_loss"].append(evaluation_loss(proba, y_test, penalty))
-            hist["test_accuracy"].append(float((predicted == y_test).mean()))
+            keep("train", logs["loss"], logs["accuracy"], logs["f1_macro"])
+            test_loss = evaluation_loss(proba, y_test, penalty)
+            keep("test", test_loss, (predicted == y_test).mean(), self._f1(song_y, by_song))
+            if len(val_idx):  # the held-out training songs, measured as the test songs are
+                val_proba = self._predict(X, val_rows, mean, std)
+                val_by_song = song_probabilities(val_proba, val_songs)[1].argmax(axis=1)
+                keep(
+                    "validation",
+                    evaluation_loss(val_proba, y_val, penalty),
+                    (val_proba.argmax(axis=1) == y_val).mean(),
+                    self._f1(val_song_y, val_by_song),
+                )
             now = time.perf_counter()
             predict_time += now - predict_start
             epoch_times.append(now - epoch_start)
@@ -270,11 +307,13 @@ class Trainer:
                 )
         train_time = time.perf_counter() - fit_start
 
-        min_test_loss, last_epoch = SELECTIONS  # the paper's rule, and the last epoch
+        min_test_loss, last_epoch = list(SELECTIONS)[:2]  # the paper's rule, the last epoch
         chosen = {
             min_test_loss: int(np.argmin(hist["test_loss"])),
             last_epoch: spec.epochs - 1,
         }
+        if len(val_idx):  # the epoch of minimum validation loss
+            chosen[VALIDATION_SELECTION] = int(np.argmin(hist["val_loss"]))
         selections = {}
         for name, index in chosen.items():
             by_segment, by_song = predictions[index]
@@ -295,6 +334,7 @@ class Trainer:
                 if per_segment
                 else {}
             ),
+            **({"n_validation": len(np.unique(val_songs))} if len(val_idx) else {}),
             "channel_mean": mean.tolist(),
             "channel_std": std.tolist(),
             "class_weights": {str(k): v for k, v in weights.items()},

@@ -173,6 +173,7 @@ def log_timings(log: logging.Logger, timings: dict, songs: list[dict], start: fl
 def separate_block(
     args: argparse.Namespace,
     log: logging.Logger,
+    segments: dict[str, str],
     *,
     separator: str,
     separate,
@@ -181,20 +182,21 @@ def separate_block(
     start: float,
     covered: str = "",
 ) -> None:
-    """Separate every song of a block with a loaded model: each song's segment (``--segments``)
-    read as the model's input, ``separate(song, waveform)`` (the model's stems, folded into
-    the four), ``check(stems, waveform)`` (the figures of :func:`check_separation`, or its
-    error), the stems written into the block's folder (``--stems``) and one line logged; a
-    song that fails is named and the others go on (:class:`~sepconv.blocks.Block`). Ends
-    with the job's ``timings`` line: what it paid once and each song's parts."""
-    from ..blocks import Block, items_in
+    """Separate every song of a block with a loaded model: each song's segment (``segments``:
+    :func:`~sepconv.blocks.items_in` of ``--segments``) read as the model's input,
+    ``separate(song, waveform)`` (the model's stems, folded into the four),
+    ``check(stems, waveform)`` (the figures of :func:`check_separation`, or its error), the
+    stems written into the block's folder (``--stems``) and one line logged; a song that fails
+    is named and the others go on (:class:`~sepconv.blocks.Block`). Ends with the job's
+    ``timings`` line: what it paid once and each song's parts."""
+    from ..blocks import Block
     from ..layout import segment_file
 
     songs = []
     try:
         what = f"{separator} block {args.block}"
         with Block(args.stems, log, what=what, error=SeparationError) as block:
-            for song, source in items_in(args.segments).items():
+            for song, source in segments.items():
                 path = segment_file(source, song)
                 with block.item(song, source=path):
                     began = time.perf_counter()

@@ -95,7 +95,7 @@ def stack_tensor(
 ) -> Tensor:
     """Stack per-song spectrogram files into the tensor file ``path`` and its rows file.
 
-    ``mel_files`` maps each song to its :class:`~sepconv.signal.features.MelFile`, in the
+    ``mel_files`` maps each song to its :class:`~sepconv.signal.mels.MelFile`, in the
     order of the rows: one row per segment of each song, a song's segments in order, its
     channels in the order of ``channels``, labelled with ``genre_of[song]``. The files are
     read twice, once for their headers (the row count), then one song at a time, each
