@@ -537,6 +537,8 @@ def training_curves(
             if row == len(runs) - 1:
                 ax.set_xlabel("epoch")
     axes[0][1].legend(fontsize=7, loc="best")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    lines = textwrap.wrap(title, 110)
+    fig.suptitle("\n".join(lines), fontsize=9)
+    # room for the title's lines above the panels, in inches whatever the rows
+    fig.tight_layout(rect=(0, 0, 1, 1 - (0.1 + 0.18 * len(lines)) / fig.get_figheight()))
     return fig
