@@ -2,7 +2,7 @@
 
 For each pair, the songs of the two genres, each seed's shared split restricted to them
 (the splits are stratified by genre, so both genres keep training and test songs), class
-weights from the training side, the model's epochs and both selection rules: the protocol of
+weights from the training side, the model's epochs and every selection rule: the protocol of
 the main experiment on a two-genre problem. Low accuracy marks genres the model confuses;
 the gain of a model on stems over the baseline, pair by pair, says whether stems help most on
 the similar pairs.
