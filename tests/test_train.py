@@ -18,7 +18,7 @@ from sepconv.learning.training import (  # noqa: E402
     class_weights,
     evaluation_loss,
     song_probabilities,
-    split_indices,
+    split_positions,
     train_run,
 )
 
@@ -73,7 +73,8 @@ def test_normalisation_statistics_come_from_training_songs_only():
     X, y, songs, split = easy_task()
     test = (split["subset"] == "test").to_numpy()
     X[test] += 1000.0  # would move the statistics if test songs were used
-    train_idx, test_idx = split_indices(songs, split)
+    positions = split_positions(songs, split)
+    train_idx, test_idx = positions["train"], positions["test"]
     assert not set(train_idx) & set(test_idx) and len(train_idx) + len(test_idx) == len(y)
     sums, squares = row_moments(X)
     mean, std = channel_stats(sums[train_idx], squares[train_idx], X.shape[1] * X.shape[2])
@@ -93,7 +94,7 @@ def test_a_split_of_other_songs_is_an_error():
     X, y, songs, split = easy_task()
     split.loc[0, "song"] = "elsewhere"
     with pytest.raises(TrainingError, match="different songs"):
-        split_indices(songs, split)
+        split_positions(songs, split)
 
 
 def test_a_trainer_gives_each_seed_the_run_of_a_fresh_model():
@@ -140,7 +141,8 @@ def test_several_segments_per_song_stay_on_their_songs_side_and_are_measured_per
     X3 = np.concatenate([X + 0.3 * rng.normal(size=X.shape).astype(np.float32) for _ in range(3)])
     order = np.argsort(np.tile(np.arange(len(y)), 3), kind="stable")  # a song's rows together
     X3, y3, songs3 = X3[order], np.tile(y, 3)[order], np.tile(songs, 3)[order]
-    train_idx, test_idx = split_indices(songs3, split)
+    positions = split_positions(songs3, split)
+    train_idx, test_idx = positions["train"], positions["test"]
     test_songs = set(split.loc[split["subset"] == "test", "song"])
     assert {songs3[i] for i in test_idx} == test_songs and len(test_idx) == 3 * len(test_songs)
     assert not {songs3[i] for i in train_idx} & test_songs

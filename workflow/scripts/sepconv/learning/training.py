@@ -43,13 +43,6 @@ def split_positions(songs, split: pd.DataFrame) -> dict[str, np.ndarray]:
     return {subset: np.flatnonzero(side == subset) for subset in SUBSETS}
 
 
-def split_indices(songs, split: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the training and test songs of ``split`` in ``songs``
-    (:func:`split_positions`)."""
-    positions = split_positions(songs, split)
-    return positions["train"], positions["test"]
-
-
 def channel_stats(
     sums: np.ndarray, squares: np.ndarray, values_per_row: int
 ) -> tuple[np.ndarray, np.ndarray]:
